@@ -1,0 +1,62 @@
+# WhisperSwift — build, test and benchmark entry points.
+# The CPU flags live here (not in Package.swift) so WhisperCore stays usable as a dependency.
+
+export PATH := /opt/swift/usr/bin:$(PATH)
+SWIFT ?= swift
+
+ARCH := $(shell uname -m)
+ifeq ($(ARCH),x86_64)
+# Without an explicit target CPU, Float16 conversion and FMA become library calls.
+TARGET_CPU ?= native
+CPU_FLAGS := -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
+endif
+
+RELEASE_FLAGS := -c release $(CPU_FLAGS)
+BIN_DIR = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)
+CLI := .build/release/whisper-cli
+SHARED ?= ../shared
+MODEL ?=
+AUDIO ?= $(SHARED)/samples/jfk.wav
+NAME ?= tiny.en
+
+.PHONY: all build test unit smoke run bench model samples clean help
+
+all: build
+
+help:
+	@echo "make build            release build of whisper-cli (.build/release/whisper-cli)"
+	@echo "make test             unit, parity and CLI tests (release mode), then the smoke test"
+	@echo "make smoke            transcribe jfk.wav with the synthetic tiny.en model and compare"
+	@echo "make run              transcribe a sample with whatever model is available"
+	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
+	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
+	@echo "make samples          synthesize a few short samples into Samples/ (espeak-ng, sox)"
+
+build:
+	$(SWIFT) build $(RELEASE_FLAGS) --product whisper-cli
+
+# Tests run in release mode (heavy numerics); -enable-testing allows @testable imports.
+# A separate scratch path keeps the test build from invalidating the release binary.
+unit: build
+	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
+	WHISPER_CLI=$(CURDIR)/$(CLI) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
+
+test: unit smoke
+
+smoke: build
+	@sh scripts/smoke.sh $(CLI) $(SHARED)
+
+run: build
+	@sh scripts/run.sh $(CLI) "$(MODEL)" "$(AUDIO)" $(SHARED)
+
+bench: build
+	@sh scripts/bench.sh $(CLI) $(SHARED)
+
+model:
+	@sh Models/download-ggml-model.sh $(NAME)
+
+samples:
+	@sh Samples/make-samples.sh
+
+clean:
+	rm -rf .build .build-tests

@@ -1,0 +1,2 @@
+import WhisperCore
+print("whisper-cli \(WhisperCore.version)")
