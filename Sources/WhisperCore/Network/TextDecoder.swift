@@ -9,13 +9,18 @@ public final class TextDecoder: @unchecked Sendable {
     public struct Step: Sendable {
         public var slot: Int
         public var tokens: [Int]
-        /// Logits for every new token (teacher forcing, no-speech probability) or only the last.
-        public var allLogits: Bool
+        /// Which of the new tokens get a row of logits (indices into `tokens`); nil: the last only.
+        public var logitRows: [Int]?
 
-        public init(slot: Int, tokens: [Int], allLogits: Bool = false) {
+        public init(slot: Int, tokens: [Int], logitRows: [Int]? = nil) {
             self.slot = slot
             self.tokens = tokens
-            self.allLogits = allLogits
+            self.logitRows = logitRows
+        }
+
+        /// Logits for every new token (teacher forcing).
+        public init(slot: Int, tokens: [Int], allLogits: Bool) {
+            self.init(slot: slot, tokens: tokens, logitRows: allLogits ? Array(tokens.indices) : nil)
         }
     }
 
@@ -74,14 +79,15 @@ public final class TextDecoder: @unchecked Sendable {
     public var contextLength: Int { hyperparameters.nTextCtx }
 
     /// Feeds each step's tokens after those already cached in its slot and returns the logits:
-    /// for each step in order, one row per new token if `allLogits`, else one row for its last token.
+    /// for each step in order, one row per entry of its `logitRows` (or for its last token).
     /// The buffer is valid until the next call.
     public func decode(_ steps: [Step], cache: KeyValueCache, cross: CrossAttentionCache,
                        executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
         let totalRows = steps.reduce(0) { $0 + $1.tokens.count }
-        ensureCapacity(rows: totalRows)
+        let totalLogitRows = steps.reduce(0) { $0 + ($1.logitRows?.count ?? 1) }
+        ensureCapacity(rows: max(totalRows, totalLogitRows))
         precondition(steps.allSatisfy { cache.lengths[$0.slot] + $0.tokens.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")
 
@@ -146,9 +152,8 @@ public final class TextDecoder: @unchecked Sendable {
         var first = 0
         for step in steps {
             let n = step.tokens.count
-            let rows = step.allLogits ? first..<(first + n) : (first + n - 1)..<(first + n)
-            for r in rows {
-                (logitRowsInput.pointer + outRows * d).update(from: x.pointer + r * d, count: d)
+            for r in step.logitRows ?? [n - 1] {
+                (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + r) * d, count: d)
                 outRows += 1
             }
             first += n
