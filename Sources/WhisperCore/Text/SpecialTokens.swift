@@ -5,11 +5,14 @@
 /// `<|notimestamps|>`, then 1501 timestamps `<|0.00|>` … `<|30.00|>` in steps of 0.02 s.
 /// Everything follows from the vocabulary size `n_vocab` in the model's header:
 ///
-/// | n_vocab | model | text tokens | languages |
+/// | n_vocab | model | text tokens | language tokens |
 /// |---|---|---|---|
-/// | 51864 | English-only (`*.en`) | 50256 | 0 |
+/// | 51864 | English-only (`*.en`) | 50256 | 99, unused |
 /// | 51865 | multilingual | 50257 | 99 |
 /// | 51866 | large-v3 | 50257 | 100 (adds `yue`) |
+///
+/// English-only models keep the 99 language slots of the multilingual layout (so their task and
+/// timestamp tokens sit where OpenAI's GPT-2 encoding puts them) but know no languages.
 public struct SpecialTokens: Equatable, Sendable {
     /// How many timestamp tokens there are: 0.00 s to 30.00 s inclusive.
     public static let timestampCount = 1501
@@ -20,8 +23,10 @@ public struct SpecialTokens: Equatable, Sendable {
     public let vocabularySize: Int
     /// Whether the model has language tokens (and can translate).
     public let isMultilingual: Bool
-    /// The languages the model has tokens for, in token order (empty for English-only models).
+    /// The languages the model can be asked for, in token order (empty for English-only models).
     public let languages: [Language]
+    /// How many language tokens the layout has (99 for English-only models too).
+    public let languageSlotCount: Int
 
     /// `<|endoftext|>`: ends a transcript; also the number of ordinary text tokens.
     public let endOfText: Int
@@ -49,15 +54,19 @@ public struct SpecialTokens: Equatable, Sendable {
         // The multilingual vocabulary has one more ordinary token than GPT-2's.
         let textTokens = multilingual ? 50257 : 50256
         let fixedSpecials = 2 + 6 + SpecialTokens.timestampCount
+        // The original 99 languages always have slots; large-v3 adds one. (Checked before
+        // subtracting, so that no size from a damaged header can overflow.)
+        let slotRange = multilingual ? 99 ... Language.all.count : 99 ... 99
+        guard vocabularySize >= textTokens + fixedSpecials + slotRange.lowerBound,
+              vocabularySize <= textTokens + fixedSpecials + slotRange.upperBound else {
+            throw TokenizerError.unsupportedVocabularySize(vocabularySize)
+        }
         let languageCount = vocabularySize - textTokens - fixedSpecials
-        let fits = multilingual
-            ? (1...Language.all.count).contains(languageCount)
-            : languageCount == 0
-        guard fits else { throw TokenizerError.unsupportedVocabularySize(vocabularySize) }
 
         self.vocabularySize = vocabularySize
         isMultilingual = multilingual
-        languages = Array(Language.all.prefix(languageCount))
+        languageSlotCount = languageCount
+        languages = multilingual ? Array(Language.all.prefix(languageCount)) : []
         endOfText = textTokens
         startOfTranscript = textTokens + 1
         translate = startOfTranscript + 1 + languageCount
@@ -68,9 +77,6 @@ public struct SpecialTokens: Equatable, Sendable {
         noTimestamps = transcribe + 4
         timestampBegin = transcribe + 5
     }
-
-    /// The first language token (`<|en|>`), or nil for an English-only model.
-    public var firstLanguageToken: Int? { languages.isEmpty ? nil : startOfTranscript + 1 }
 
     /// The last timestamp token, `<|30.00|>`.
     public var timestampEnd: Int { timestampBegin + SpecialTokens.timestampCount - 1 }
@@ -90,9 +96,10 @@ public struct SpecialTokens: Equatable, Sendable {
         token >= timestampBegin && token < vocabularySize
     }
 
-    /// Whether `token` is a language token.
+    /// Whether `token` is one of the language tokens (also the unused ones of English-only models).
     public func isLanguage(_ token: Int) -> Bool {
-        language(of: token) != nil
+        let slot = token - (startOfTranscript + 1)
+        return slot >= 0 && slot < languageSlotCount
     }
 
     // MARK: Languages
@@ -109,7 +116,8 @@ public struct SpecialTokens: Equatable, Sendable {
         return languages.indices.contains(index) ? languages[index] : nil
     }
 
-    /// All language tokens in order (as used for language detection).
+    /// The tokens of `languages`, in order (what language detection compares); empty for
+    /// English-only models.
     public var languageTokens: Range<Int> {
         let first = startOfTranscript + 1
         return first ..< first + languages.count
@@ -148,7 +156,7 @@ public struct SpecialTokens: Equatable, Sendable {
             let fraction = centiseconds % 100
             return "<|\(centiseconds / 100).\(fraction < 10 ? "0" : "")\(fraction)|>"
         }
-        if let language = language(of: token) { return language.tokenName }
+        if isLanguage(token) { return Language.all[token - (startOfTranscript + 1)].tokenName }
         switch token {
         case endOfText: return "<|endoftext|>"
         case startOfTranscript: return "<|startoftranscript|>"
