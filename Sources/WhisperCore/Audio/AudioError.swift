@@ -33,6 +33,8 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidBlockAlign(file: String, blockAlign: Int, channels: Int, bits: Int)
     /// A resampler was asked for a rate it does not handle (not a file problem).
     case invalidResamplingRate(inputRate: Int, outputRate: Int)
+    /// A mel filter bank whose size is not `melCount × 201` (or has no rows).
+    case invalidMelFilters(melCount: Int, valueCount: Int)
 
     public var description: String {
         let convert = "convert it first, e.g. `ffmpeg -i INPUT -ar 16000 -ac 1 -c:a pcm_s16le OUTPUT.wav`"
@@ -75,6 +77,9 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidResamplingRate(input, output):
             return "cannot resample from \(input) Hz to \(output) Hz: rates must be within "
                 + "\(WAVFormat.supportedSampleRates.lowerBound)...\(WAVFormat.supportedSampleRates.upperBound) Hz"
+        case let .invalidMelFilters(melCount, valueCount):
+            return "a mel filter bank of \(melCount) rows needs \(melCount) × \(LogMelSpectrogram.binCount) values, "
+                + "but \(valueCount) were given"
         }
     }
 }
