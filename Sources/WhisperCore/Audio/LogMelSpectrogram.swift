@@ -63,6 +63,11 @@ public struct LogMelSpectrogram {
         guard melCount > 0, filters.count == melCount * Self.binCount else {
             throw AudioError.invalidMelFilters(melCount: melCount, valueCount: filters.count)
         }
+        self.init(checkedFilters: filters, melCount: melCount)
+    }
+
+    /// The filter bank's shape has been checked by the caller.
+    init(checkedFilters filters: [Float], melCount: Int) {
         self.melCount = melCount
         self.filters = filters
         var first = [Int](repeating: 0, count: melCount)
