@@ -41,7 +41,7 @@ unit: build
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
 	WHISPER_CLI=$(CURDIR)/$(CLI) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 
-test: unit
+test: unit smoke
 
 smoke: build
 	@sh scripts/smoke.sh $(CLI) $(SHARED)
