@@ -39,7 +39,7 @@ enum CLIRunner {
             try process.run()
         }
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-        var stderrData = Data()
+        nonisolated(unsafe) var stderrData = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
