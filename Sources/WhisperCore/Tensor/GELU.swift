@@ -26,5 +26,5 @@ private func geluSerial(_ x: UnsafeMutablePointer<Float>, count: Int) {
 @inline(__always)
 func gelu(_ v: SIMD16<Float>) -> SIMD16<Float> {
     let halfX = v * 0.5
-    return halfX * SIMDMath.onePlusErf(v * 0.707_106_781_186_547_5)
+    return halfX * SIMDMath.onePlusErfOfScaled(v)
 }

@@ -53,42 +53,57 @@ enum SIMDMath {
         return a * p
     }
 
-    /// erfc(a) for a ≥ 1: e^(−a²)·R(t), t = 1/(1 + a/2), R of degree 8 (relative error 1.5e-10 on
-    /// [1, 4]; beyond 4, erfc < 2e-8 and the result only has to be tiny).
+    /// erfc(a) for a ≥ 1, given a² as an unevaluated sum `squareHigh + squareLow` (so that e^(−a²)
+    /// does not inherit the rounding of a², which would cost 1e-6 relative at a ≈ 3):
+    /// e^(−a²)·R(t), t = 1/(1 + a/2), R of degree 10 fitted on [1, 10] (relative error 1.3e-10 in
+    /// exact arithmetic, 3e-7 evaluated in Float). Beyond a ≈ 9.3 the result underflows to 0.
     @inline(__always)
-    private static func erfcLarge(_ a: SIMD16<Float>) -> SIMD16<Float> {
+    private static func erfcLarge(_ a: SIMD16<Float>, squareHigh: SIMD16<Float>, squareLow: SIMD16<Float>) -> SIMD16<Float> {
         let b = pointwiseMin(a, SIMD16(repeating: 10))
-        let u = 1 / (SIMD16<Float>(repeating: 1) + b * 0.5)
-        var r = SIMD16<Float>(repeating: 1.820_661_872_625_351e-02)
-        r = SIMD16(repeating: 4.757_333_919_405_937e-02).addingProduct(r, u)
-        r = SIMD16(repeating: -3.485_030_531_883_24e-01).addingProduct(r, u)
-        r = SIMD16(repeating: 4.444_895_088_672_638e-01).addingProduct(r, u)
-        r = SIMD16(repeating: -3.239_291_161_298_752e-02).addingProduct(r, u)
-        r = SIMD16(repeating: 3.207_193_017_005_920_4e-01).addingProduct(r, u)
-        r = SIMD16(repeating: 2.660_674_750_804_901e-01).addingProduct(r, u)
-        r = SIMD16(repeating: 2.840_612_828_731_537e-01).addingProduct(r, u)
-        r = SIMD16(repeating: -1.049_210_040_946_491e-04).addingProduct(r, u)
-        return exp(-(b * b)) * r
+        let t = 1 / (SIMD16<Float>(repeating: 1) + b * 0.5)
+        var r = SIMD16<Float>(repeating: -5.565_547_943_115_234_4e-02)
+        r = SIMD16(repeating: 1.604_863_852_262_497e-01).addingProduct(r, t)
+        r = SIMD16(repeating: -8.496_265_113_353_729e-02).addingProduct(r, t)
+        r = SIMD16(repeating: -1.424_011_886_119_842_5e-01).addingProduct(r, t)
+        r = SIMD16(repeating: 8.448_414_504_528_046e-02).addingProduct(r, t)
+        r = SIMD16(repeating: 3.940_493_986_010_551_5e-02).addingProduct(r, t)
+        r = SIMD16(repeating: 1.898_150_891_065_597_5e-01).addingProduct(r, t)
+        r = SIMD16(repeating: 2.442_017_197_608_947_8e-01).addingProduct(r, t)
+        r = SIMD16(repeating: 2.824_158_668_518_066_4e-01).addingProduct(r, t)
+        r = SIMD16(repeating: 2.820_723_950_862_884_5e-01).addingProduct(r, t)
+        r = SIMD16(repeating: 6.821_909_437_348_95e-07).addingProduct(r, t)
+        // e^(−hi − lo) = e^(−hi)·(1 − lo) to first order; |lo| ≤ ulp(hi)/2.
+        let e = exp(-squareHigh) * (1 - squareLow)
+        return e * r
     }
 
     /// erf(z).
     @inline(__always)
     static func erf(_ z: SIMD16<Float>) -> SIMD16<Float> {
         let a = magnitude(z)
-        var e = 1 - erfcLarge(a)
+        let capped = pointwiseMin(a, SIMD16(repeating: 10))           // erfc(10) is 0 in Float; keeps a² finite
+        let high = capped * capped
+        let low = (-high).addingProduct(capped, capped)                // capped² − high, exactly
+        var e = 1 - erfcLarge(a, squareHigh: high, squareLow: low)
         e.replace(with: erfSmall(a), where: a .<= 1)
         return copySign(e, z)
     }
 
-    /// 1 + erf(z), without cancellation for negative z (where it is erfc(|z|), tiny).
+    /// 1 + erf(x/√2), the Gaussian CDF times 2, without cancellation for negative x (where it is
+    /// erfc(|x|/√2), tiny). (x/√2)² is taken as x²/2 from the exact split of x², so rounding x/√2
+    /// does not disturb the tail.
     @inline(__always)
-    static func onePlusErf(_ z: SIMD16<Float>) -> SIMD16<Float> {
-        let a = magnitude(z)
+    static func onePlusErfOfScaled(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        let magnitudeX = magnitude(x)
+        let a = magnitudeX * 0.707_106_781_186_547_5
+        let capped = pointwiseMin(magnitudeX, SIMD16(repeating: 16))  // keeps x² finite; erfc(16/√2) is 0
+        let x2 = capped * capped
+        let x2Low = (-x2).addingProduct(capped, capped)              // capped² − x2, exactly
         let small = erfSmall(a)
-        let large = erfcLarge(a)
-        let positive = z .>= 0
-        var result = large                                            // z < −1: erfc(|z|)
-        result.replace(with: 2 - large, where: positive)              // z > 1
+        let large = erfcLarge(a, squareHigh: x2 * 0.5, squareLow: x2Low * 0.5)
+        let positive = x .>= 0
+        var result = large                                            // x/√2 < −1: erfc(|x|/√2)
+        result.replace(with: 2 - large, where: positive)              // x/√2 > 1
         var inner = 1 - small
         inner.replace(with: 1 + small, where: positive)
         result.replace(with: inner, where: a .<= 1)
