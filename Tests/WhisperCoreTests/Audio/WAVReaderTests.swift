@@ -175,6 +175,7 @@ final class WAVReaderTests: XCTestCase {
         close(fds[1])
         let reader = try WAVReader(fileDescriptor: fds[0], name: "<pipe>", closeWhenDone: true)
         XCTAssertNil(reader.declaredFrameCount)
+        XCTAssertNil(reader.expectedFrameCount)
         XCTAssertEqual(try reader.readAllMono(), [1, 2, 3, -4].map { Float($0) / 32768 })
     }
 
@@ -185,8 +186,10 @@ final class WAVReaderTests: XCTestCase {
         b.channels = 2
         b.data = WAVBuilder.s16([100, 300, -100, -300]) + [0x01]   // a cut third frame
         b.dataSizeField = 1_000_000
-        let audio = try read(b)
-        XCTAssertEqual(audio.samples, [200.0 / 32768, -200.0 / 32768])
+        let reader = try WAVReader(path: try b.write())
+        XCTAssertEqual(reader.declaredFrameCount, 250_000)
+        XCTAssertEqual(reader.expectedFrameCount, 2, "capped by the file's size")
+        XCTAssertEqual(try reader.readAllMono(), [200.0 / 32768, -200.0 / 32768])
     }
 
     func testStreamingSizesMeanToTheEndOfTheFile() throws {
