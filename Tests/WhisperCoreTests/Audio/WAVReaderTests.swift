@@ -396,6 +396,36 @@ final class WAVReaderTests: XCTestCase {
         }
     }
 
+    func testCorruptedHeadersNeverCrash() throws {
+        // Every truncation and 1500 random header corruptions of a valid file must either
+        // decode or throw an AudioError — never trap, hang or allocate absurdly.
+        var b = WAVBuilder()
+        b.channels = 2
+        b.extraChunks = [("LIST", [1, 2, 3])]
+        b.data = WAVBuilder.s16((0..<64).map { Int16($0 * 100) })
+        let valid = b.bytes()
+        let dir = try TemporaryFiles.directory()
+        let path = dir.appendingPathComponent("fuzz.wav").path
+        func attempt(_ bytes: [UInt8]) throws {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            do {
+                let audio = try WAVReader.readMono(path: path)
+                XCTAssertLessThanOrEqual(audio.samples.count, bytes.count)
+            } catch let error as AudioError {
+                XCTAssertTrue("\(error)".hasPrefix(path), "\(error)")
+            }
+        }
+        for cut in 0..<valid.count { try attempt(Array(valid.prefix(cut))) }
+        var rng = SeededGenerator(seed: 2024)
+        for _ in 0..<1500 {
+            var bytes = valid
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                bytes[Int.random(in: 0..<56, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            try attempt(bytes)
+        }
+    }
+
     func testMessagesExplainTheProblem() {
         let message = AudioError.unsupportedEncoding(file: "call.wav", formatCode: 7, name: "µ-law").description
         XCTAssertTrue(message.hasPrefix("call.wav: "))
