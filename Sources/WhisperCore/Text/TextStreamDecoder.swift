@@ -23,7 +23,7 @@ public struct TextStreamDecoder: Sendable {
 
     /// Adds a token and returns the text it completes (possibly empty).
     public mutating func append(_ token: Int) -> String {
-        pending += tokenizer.decodeBytes(CollectionOfOne(token), includeSpecial: includeSpecial)
+        tokenizer.appendBytes(of: token, includeSpecial: includeSpecial, to: &pending)
         let keep = UTF8Boundary.incompleteSuffixLength(of: pending)
         let ready = String(decoding: pending[..<(pending.count - keep)], as: UTF8.self)
         pending.removeFirst(pending.count - keep)

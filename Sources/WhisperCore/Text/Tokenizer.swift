@@ -84,7 +84,7 @@ public struct Tokenizer: Sendable {
 
     /// The bytes `token` contributes to decoded text: its byte string for a text token, its name
     /// (`<|endoftext|>`) for a special token when `includeSpecial`, otherwise nothing.
-    private func appendBytes(of token: Int, includeSpecial: Bool, to output: inout [UInt8]) {
+    func appendBytes(of token: Int, includeSpecial: Bool, to output: inout [UInt8]) {
         if let bytes = bytes(of: token) {
             output.append(contentsOf: bytes)
         } else if includeSpecial, let name = specialTokens.name(of: token) {

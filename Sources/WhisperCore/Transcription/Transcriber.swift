@@ -45,7 +45,8 @@ public final class Transcriber: @unchecked Sendable {
         let baseTime = Double(first) / Double(Self.sampleRate)
 
         var clock = Date()
-        let mel = LogMelSpectrogram(filters: model.file.melFilters).compute(samples: clip, executor: executor)
+        let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
+            .compute(samples: clip, executor: executor)
         timings.mel = -clock.timeIntervalSinceNow
         let contentFrames = mel.frameCount - Self.windowFrames
 
@@ -152,6 +153,27 @@ public final class Transcriber: @unchecked Sendable {
         }
         return TranscriptionResult(segments: segments.filter { !$0.text.isEmpty }, windows: windows,
                                    language: language, timings: timings)
+    }
+
+    /// The spoken language of the first 30 seconds (after `options.offset`), most likely first.
+    /// Empty for English-only models.
+    public func detectLanguage(samples: [Float], options: TranscriptionOptions = TranscriptionOptions())
+        throws -> [(language: Language, probability: Double)] {
+        let specials = tokenizer.specialTokens
+        guard specials.isMultilingual else { return [] }
+        let h = model.hyperparameters
+        let first = min(samples.count, max(0, Int((options.offset * Double(Self.sampleRate)).rounded())))
+        let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
+        let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
+            .compute(samples: clip, executor: executor)
+        let size = min(Self.windowFrames, mel.frameCount - Self.windowFrames)
+        var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
+        for m in 0..<h.nMels {
+            for t in 0..<size { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
+        }
+        let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
+        let cross = decoder.crossAttention(features: features, executor: executor)
+        return LanguageDetector(decoder: decoder, specials: specials, executor: executor).detect(cross: cross)
     }
 
     /// Decodes a window at the first temperature whose result passes the checks.

@@ -17,7 +17,7 @@ final class TokenizerReferenceTests: XCTestCase {
             let tab = try XCTUnwrap(line.lastIndex(of: "\t"), "line \(index + 1) of \(tsv)")
             let text = String(line[..<tab])
             XCTAssertEqual(text, strings[index], "\(tsv) line \(index + 1) repeats strings.txt")
-            let ids = line[line.index(after: tab)...].split(separator: ",").map { Int($0)! }
+            let ids = try line[line.index(after: tab)...].split(separator: ",").map { try XCTUnwrap(Int($0)) }
             return (text, ids)
         }
     }
