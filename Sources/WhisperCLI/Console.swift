@@ -26,7 +26,12 @@ enum Subcommand: String, CaseIterable {
     static func named(_ name: String) -> Subcommand? { Subcommand(rawValue: name) }
 
     func run(_ arguments: [String]) -> Int32 {
-        Console.error("'\(rawValue)' is not available in this build yet")
-        return 2
+        switch self {
+        case .vad:
+            return VADCommand.run(arguments)
+        default:
+            Console.error("'\(rawValue)' is not available in this build yet")
+            return 2
+        }
     }
 }
