@@ -27,6 +27,8 @@ enum Subcommand: String, CaseIterable {
 
     func run(_ arguments: [String]) -> Int32 {
         switch self {
+        case .bench:
+            return BenchCommand.run(arguments)
         case .vad:
             return VADCommand.run(arguments)
         default:

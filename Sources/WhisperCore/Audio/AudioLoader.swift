@@ -9,9 +9,10 @@ public enum AudioLoader {
     public static func loadMono16k(path: String) throws -> [Float] {
         let stream = try Mono16kStream(path: path)
         var samples: [Float] = []
-        if let declared = stream.reader.declaredFrameCount {
-            let expected = declared / stream.reader.sampleRate * sampleRate
-            samples.reserveCapacity(min(expected + sampleRate, 1 << 27))
+        if let frames = stream.reader.expectedFrameCount {
+            // Frames at the file's rate → samples at 16 kHz (rounded up), never more than the file holds.
+            let rate = stream.reader.sampleRate
+            samples.reserveCapacity(frames / rate * sampleRate + (frames % rate * sampleRate + rate - 1) / rate)
         }
         while let chunk = try stream.next() { samples += chunk }
         return samples

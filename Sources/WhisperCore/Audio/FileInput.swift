@@ -94,6 +94,13 @@ final class FileInput {
         }
     }
 
+    /// Bytes left before the end of the file, when it is a regular file (nil for pipes and the like).
+    func bytesRemaining() -> Int? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return max(0, Int(status.st_size) - position)
+    }
+
     static func errorText(_ code: Int32) -> String {
         guard let text = strerror(code) else { return "error \(code)" }
         return String(cString: text)

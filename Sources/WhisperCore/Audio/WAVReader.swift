@@ -24,6 +24,9 @@ public final class WAVReader {
     /// Frames the `data` chunk header announces, or nil when its size is unknown (0 or 0xFFFFFFFF);
     /// the file may hold fewer (it is then read to its end).
     public let declaredFrameCount: Int?
+    /// Frames the reader expects to deliver: the declared count, capped by what the rest of the
+    /// file can hold when its size is known; nil when neither is known (a pipe, a streaming header).
+    public let expectedFrameCount: Int?
     /// Frames decoded so far.
     public private(set) var framesRead: Int = 0
 
@@ -58,7 +61,14 @@ public final class WAVReader {
         format = parsed.format
         pushback = header.pushback
         remainingBytes = parsed.dataSize
-        declaredFrameCount = parsed.dataSize.map { $0 / parsed.format.bytesPerFrame }
+        let frameBytes = parsed.format.bytesPerFrame
+        declaredFrameCount = parsed.dataSize.map { $0 / frameBytes }
+        // The pushed-back byte (if any) is still to be read, on top of what the file has left.
+        let inFile = input.bytesRemaining().map { ($0 + header.pushback.count) / frameBytes }
+        switch (declaredFrameCount, inFile) {
+        case let (declared?, available?): expectedFrameCount = min(declared, available)
+        case let (declared, available): expectedFrameCount = declared ?? available
+        }
     }
 
     /// Decodes up to `maxFrames` frames, mixed to mono. Returns fewer only at the end of the
@@ -104,7 +114,7 @@ public final class WAVReader {
     /// Decodes everything that is left, mixed to mono.
     public func readAllMono() throws -> [Float] {
         var out: [Float] = []
-        if let declared = declaredFrameCount { out.reserveCapacity(min(declared, 1 << 26)) }
+        if let expected = expectedFrameCount { out.reserveCapacity(expected) }
         while try readMono(maxFrames: 1 << 16, appendingTo: &out) > 0 {}
         return out
     }

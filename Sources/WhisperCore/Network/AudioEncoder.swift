@@ -45,19 +45,19 @@ public final class AudioEncoder: @unchecked Sendable {
         for m in 0..<nMels {
             for t in 0..<frames { melByTime[t * nMels + m] = mel[m * frames + t] }
         }
-        conv1d(input: melByTime.pointer, length: frames, inputChannels: nMels, weight: weights.conv1.weight,
+        conv1d(input: melByTime.pointer, frames: frames, inputChannels: nMels, weight: weights.conv1.weight,
                bias: weights.conv1.bias!, stride: 1, output: conv1Out.pointer, executor: executor)
-        gelu(conv1Out.pointer, count: frames * d)
-        conv1d(input: conv1Out.pointer, length: frames, inputChannels: d, weight: weights.conv2.weight,
+        gelu(conv1Out.pointer, count: frames * d, executor: executor)
+        conv1d(input: conv1Out.pointer, frames: frames, inputChannels: d, weight: weights.conv2.weight,
                bias: weights.conv2.bias!, stride: 2, output: x.pointer, executor: executor)
-        gelu(x.pointer, count: frames / 2 * d)
+        gelu(x.pointer, count: frames / 2 * d, executor: executor)
         // Only the first nAudioCtx frames go on (all 1500 for the published models).
         addInPlace(x.pointer, weights.positionalEmbedding, count: ctx * d)
 
         for block in weights.blocks {
             // Self-attention over all frames.
             layerNorm(input: x.pointer, output: normed.pointer, rows: ctx, width: d,
-                      gamma: block.attentionNorm.gamma, beta: block.attentionNorm.beta)
+                      gamma: block.attentionNorm.gamma, beta: block.attentionNorm.beta, executor: executor)
             let a = block.attention
             matmul(normed.pointer, rows: ctx, weight: a.query.weight, bias: a.query.bias, into: q.pointer, executor: executor)
             matmul(normed.pointer, rows: ctx, weight: a.key.weight, bias: nil, into: k.pointer, executor: executor)
@@ -69,9 +69,9 @@ public final class AudioEncoder: @unchecked Sendable {
 
             // MLP: d → 4d → GELU → d.
             layerNorm(input: x.pointer, output: normed.pointer, rows: ctx, width: d,
-                      gamma: block.mlpNorm.gamma, beta: block.mlpNorm.beta)
+                      gamma: block.mlpNorm.gamma, beta: block.mlpNorm.beta, executor: executor)
             matmul(normed.pointer, rows: ctx, weight: block.mlpUp.weight, bias: block.mlpUp.bias, into: hidden.pointer, executor: executor)
-            gelu(hidden.pointer, count: ctx * 4 * d)
+            gelu(hidden.pointer, count: ctx * 4 * d, executor: executor)
             matmul(hidden.pointer, rows: ctx, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: ctx * d)
         }

@@ -97,7 +97,7 @@ public final class TextDecoder: @unchecked Sendable {
             let start = cache.lengths[step.slot]
             for (i, token) in step.tokens.enumerated() {
                 let out = x.pointer + row * d
-                dequantizeRow(weights.tokenEmbedding, row: token, into: out)
+                weights.tokenEmbedding.dequantizeRow(token, into: out)
                 weights.positionalEmbedding.withUnsafeBufferPointer { p in
                     addInPlace(out, p.baseAddress! + (start + i) * d, count: d)
                 }

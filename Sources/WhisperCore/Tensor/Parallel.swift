@@ -1,10 +1,13 @@
 import Dispatch
+import Foundation
 
 /// Runs independent pieces of work on up to `threads` threads.
 ///
 /// Work is always split into the same pieces whatever the thread count, and each piece writes
-/// only its own outputs, so results never depend on how many threads ran them. With one thread
-/// the loop runs inline: the engine needs no threads at all (as on WASI).
+/// only its own outputs, so results never depend on how many threads ran them. Pieces are handed
+/// out one at a time to whichever thread is free (a busy machine may stall one thread; the others
+/// then take over its share). With one thread the loop runs inline: the engine needs no threads at
+/// all (as on WASI).
 public struct ParallelExecutor: Sendable {
     public let threads: Int
 
@@ -22,15 +25,53 @@ public struct ParallelExecutor: Sendable {
             return
         }
         let workers = min(threads, count)
+        let counter = WorkCounter(count: count)
         withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                // Static striping: worker w takes items w, w + workers, ...
-                var i = w
-                while i < count {
-                    body(i)
-                    i += workers
-                }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while let i = counter.next() { body(i) }
             }
         }
+    }
+
+    /// Calls `body(i, workspace)` for every `i` in `0..<count`, where `workspace` is a buffer of
+    /// `workspaceFloats` floats owned by the calling thread for the duration of the call (so pieces
+    /// need not allocate). Its contents on entry are unspecified.
+    public func forEach(_ count: Int, workspaceFloats: Int,
+                        _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
+        guard count > 0 else { return }
+        let size = max(1, workspaceFloats)
+        if threads == 1 || count == 1 {
+            let workspace = UnsafeMutablePointer<Float>.allocate(capacity: size)
+            defer { workspace.deallocate() }
+            for i in 0..<count { body(i, workspace) }
+            return
+        }
+        let workers = min(threads, count)
+        let counter = WorkCounter(count: count)
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let workspace = UnsafeMutablePointer<Float>.allocate(capacity: size)
+                defer { workspace.deallocate() }
+                while let i = counter.next() { body(i, workspace) }
+            }
+        }
+    }
+}
+
+/// Hands out the indices 0..<count, each exactly once, to concurrent callers.
+private final class WorkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var nextIndex = 0
+    private let count: Int
+
+    init(count: Int) { self.count = count }
+
+    @inline(__always)
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextIndex < count else { return nil }
+        nextIndex += 1
+        return nextIndex - 1
     }
 }

@@ -65,6 +65,12 @@ public final class Transcriber: @unchecked Sendable {
         var segments: [Segment] = []
         var windows: [WindowRecord] = []
         var language = specials.isMultilingual ? options.decoding.language : nil
+        if specials.isMultilingual, language == nil {
+            // Detected once, on the first 30 s, as OpenAI's transcribe() does.
+            var detection = options
+            detection.offset = 0
+            language = try detectLanguage(samples: clip, options: detection).first?.language.code
+        }
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
 
         while seek < contentFrames {
@@ -82,10 +88,6 @@ public final class Transcriber: @unchecked Sendable {
             timings.encode -= clock.timeIntervalSinceNow
 
             clock = Date()
-            if specials.isMultilingual, language == nil {
-                language = LanguageDetector(decoder: decoder, specials: specials, executor: executor)
-                    .detect(cross: cross).first?.language.code
-            }
             var prompt = Array(allTokens[promptResetSince...])
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
             let result = decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
@@ -170,10 +172,10 @@ public final class Transcriber: @unchecked Sendable {
         let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
         let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
             .compute(samples: clip, executor: executor)
-        let size = min(Self.windowFrames, mel.frameCount - Self.windowFrames)
+        // As OpenAI does, the first 3000 frames of the padded spectrogram (not zero-filled).
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
         for m in 0..<h.nMels {
-            for t in 0..<size { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
+            for t in 0..<Self.windowFrames { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
         }
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
         let cross = decoder.crossAttention(features: features, executor: executor)

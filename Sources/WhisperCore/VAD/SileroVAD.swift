@@ -76,7 +76,7 @@ final class VADWorkspace {
 /// 5. ReLU, a 1×1 convolution to one logit, and a sigmoid.
 ///
 /// Convolution inputs are rounded to half precision, as GGML's `im2col` stores them (see
-/// `HalfPrecision`). Steps 1–3 and the LSTM's input projection do not depend on the state, so
+/// `HalfPrecision.rounded`). Steps 1–3 and the LSTM's input projection do not depend on the state, so
 /// `probabilities(of:executor:)` runs them for many windows in parallel and only the recurrence in
 /// order; the results do not depend on the number of threads.
 public final class SileroVAD {
@@ -195,7 +195,7 @@ public final class SileroVAD {
 
         // 1. The window with reflected context, in half precision.
         let signal = ws.signal
-        for i in 0..<n { signal[context + i] = HalfPrecision.round(window[i]) }
+        for i in 0..<n { signal[context + i] = HalfPrecision.rounded(window[i]) }
         for i in n..<w { signal[context + i] = 0 }
         for j in stride(from: 1, through: context, by: 1) {
             signal[context - j] = signal[context + j]
@@ -234,7 +234,7 @@ public final class SileroVAD {
                     for k in 0..<kernel {
                         let position = t * stride + k - padding
                         column[c * kernel + k] = (0..<length).contains(position)
-                            ? HalfPrecision.round(input[c * length + position]) : 0
+                            ? HalfPrecision.rounded(input[c * length + position]) : 0
                     }
                 }
                 (column + weights.length).update(repeating: 0, count: weights.stride - weights.length)
@@ -278,7 +278,7 @@ public final class SileroVAD {
             let output = VADKernels.sigmoid(inputGates[3 * size + k])
             cell[k] = forget * cell[k] + input * candidate
             hidden[k] = output * tanh(cell[k])
-            outputInput[k] = HalfPrecision.round(max(0, hidden[k]))
+            outputInput[k] = HalfPrecision.rounded(max(0, hidden[k]))
         }
         let logit = outputWeights.withUnsafeBufferPointer { VADKernels.dot($0.baseAddress!, outputInput, stride) }
         return VADKernels.sigmoid(logit + model.outputBias)

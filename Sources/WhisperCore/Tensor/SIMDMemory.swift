@@ -1,0 +1,38 @@
+/// Unaligned SIMD loads and stores of floats, and reductions, for the hot loops.
+///
+/// Model weights sit at arbitrary byte offsets of the mapped file, and activation rows at any float
+/// offset, so every vector access is unaligned (as fast as an aligned one on current CPUs).
+enum SIMDMemory {
+    @inline(__always)
+    static func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+
+    /// Sum of the 16 lanes, as a balanced tree (8 + 4 + 2 + 1 vector adds, not 15 serial ones).
+    @inline(__always)
+    static func sum(_ v: SIMD16<Float>) -> Float {
+        let s8 = v.lowHalf + v.highHalf
+        let s4 = s8.lowHalf + s8.highHalf
+        let s2 = s4.lowHalf + s4.highHalf
+        return s2[0] + s2[1]
+    }
+
+    /// Largest of the 16 lanes.
+    @inline(__always)
+    static func max(_ v: SIMD16<Float>) -> Float {
+        let s8 = pointwiseMax(v.lowHalf, v.highHalf)
+        let s4 = pointwiseMax(s8.lowHalf, s8.highHalf)
+        let s2 = pointwiseMax(s4.lowHalf, s4.highHalf)
+        return Swift.max(s2[0], s2[1])
+    }
+}
