@@ -29,8 +29,12 @@ public final class Transcriber: @unchecked Sendable {
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
+    /// With `options.vad`, only the detected speech is transcribed (see `transcribeSpeechOnly`).
     public func transcribe(samples: [Float], options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        if let vad = options.vad {
+            return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
+        }
         var timings = Timings()
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
