@@ -221,7 +221,8 @@ final class BatchRunner: @unchecked Sendable {
             let detected = try transcriber.detectLanguage(samples: samples, options: transcription)
             if let best = detected.first {
                 if !options.noPrints || options.detectLanguageOnly {
-                    Console.info("whisper-cli: \(input.path): auto-detected language: \(best.language.code) (p = \(String(format: "%.6f", best.probability)))")
+                    let which = inputs.count > 1 ? "\(input.path): " : ""
+                    Console.info("whisper-cli: \(which)auto-detected language: \(best.language.code) (p = \(String(format: "%.6f", best.probability)))")
                 }
                 transcription.decoding.language = best.language.code
             }

@@ -174,10 +174,11 @@ enum ModelsCommand {
         return "-"
     }
 
+    /// The size of the file at `path` (following symbolic links); nil if there is none.
     static func fileSize(_ path: String) -> Int64? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber else { return nil }
-        return size.int64Value
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
     }
 }
 
