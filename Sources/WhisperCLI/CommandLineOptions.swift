@@ -86,7 +86,7 @@ struct CommandLineOptions {
         int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)") { $0.offsetMilliseconds = $1 },
         int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)") { $0.durationMilliseconds = $1 },
         int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)") { $0.maxContext = $1 },
-        int(["-ml", "--max-len"], "N", "split segments to at most N characters (default: 0, no limit)") { $0.maxLength = $1 },
+        int(["-ml", "--max-len"], "N", "split segments to at most N characters, times shared by characters (default: 0)") { $0.maxLength = $1 },
         flag(["-sow", "--split-on-word"], "with -ml, split on words rather than tokens") { $0.splitOnWord = true },
         int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0 (default: 5)") { $0.bestOf = $1 },
         int(["-bs", "--beam-size"], "N", "beam size at temperature 0; 1 decodes greedily (default: 5)") { $0.beamSize = $1 },

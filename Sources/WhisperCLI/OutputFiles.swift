@@ -68,8 +68,11 @@ enum AtomicFileWriter {
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
         TemporaryFiles.register(temporary)
         defer { TemporaryFiles.unregister(temporary) }
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else {
-            throw OutputError(description: "\(path): cannot write (\(String(cString: strerror(errno))))")
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            unlink(temporary)
+            throw OutputError(description: "\(path): cannot write: \(error.localizedDescription)")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
