@@ -179,13 +179,15 @@ final class CLIBatchTests: XCTestCase {
         defer { dir.remove() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try CLIRunner.binary())
-        process.arguments = ["-m", try SharedData.model("nano-synthetic-f16.bin")] + Self.decodeFlags
-            + ["--output-format", "all", "--output-dir", dir.path, try SharedData.sample("speech-short.wav")]
+        // Long enough work (tiny.en, beam search over 54 s of audio) that the interrupt lands mid-run
+        // however fast the kernels get.
+        process.arguments = ["-m", try SharedData.model("tiny.en-synthetic-f16.bin"), "-bs", "5", "-nf", "-t", "1",
+                             "--output-format", "all", "--output-dir", dir.path, try SharedData.sample("speech-long.wav")]
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 2)
+        Thread.sleep(forTimeInterval: 1.5)
         process.interrupt()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
