@@ -35,10 +35,11 @@ struct PackedWeightPanels {
         let destination = panel(j)
         let rows = Swift.min(w, weight.rows - firstRow)
         let chunks = depth / 32
+        let tables = DecodingTables.shared
         for r in 0..<rows {
             let row = weight.row(firstRow + r)
             for c in 0..<chunks {
-                let (lo, hi) = D.decode(row + c * D.chunkBytes)
+                let (lo, hi) = D.decode(row + c * D.chunkBytes, tables)
                 let d = destination + c * 32 * w + r
                 for l in 0..<16 { d[l * w] = lo[l] }
                 for l in 0..<16 { d[(16 + l) * w] = hi[l] }

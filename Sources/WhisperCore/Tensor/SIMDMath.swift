@@ -18,7 +18,7 @@ enum SIMDMath {
     /// then 2ⁿ is put into the exponent field.
     @inline(__always)
     static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let clamped = pointwiseMin(pointwiseMax(x, SIMD16(repeating: -87.3)), SIMD16(repeating: 88))
+        let clamped = SIMDConversion.minimum(SIMDConversion.maximum(x, SIMD16(repeating: -87.3)), SIMD16(repeating: 88))
         let t = (clamped * log2e) + SIMD16<Float>(repeating: roundingShift)
         let n = t - SIMD16<Float>(repeating: roundingShift)
         var r = clamped.addingProduct(n, SIMD16(repeating: -ln2High))
@@ -59,7 +59,7 @@ enum SIMDMath {
     /// exact arithmetic, 3e-7 evaluated in Float). Beyond a ≈ 9.3 the result underflows to 0.
     @inline(__always)
     private static func erfcLarge(_ a: SIMD16<Float>, squareHigh: SIMD16<Float>, squareLow: SIMD16<Float>) -> SIMD16<Float> {
-        let b = pointwiseMin(a, SIMD16(repeating: 10))
+        let b = SIMDConversion.minimum(a, SIMD16(repeating: 10))
         let t = 1 / (SIMD16<Float>(repeating: 1) + b * 0.5)
         var r = SIMD16<Float>(repeating: -5.565_547_943_115_234_4e-02)
         r = SIMD16(repeating: 1.604_863_852_262_497e-01).addingProduct(r, t)
@@ -81,7 +81,7 @@ enum SIMDMath {
     @inline(__always)
     static func erf(_ z: SIMD16<Float>) -> SIMD16<Float> {
         let a = magnitude(z)
-        let capped = pointwiseMin(a, SIMD16(repeating: 10))           // erfc(10) is 0 in Float; keeps a² finite
+        let capped = SIMDConversion.minimum(a, SIMD16(repeating: 10))           // erfc(10) is 0 in Float; keeps a² finite
         let high = capped * capped
         let low = (-high).addingProduct(capped, capped)                // capped² − high, exactly
         var e = 1 - erfcLarge(a, squareHigh: high, squareLow: low)
@@ -96,7 +96,7 @@ enum SIMDMath {
     static func onePlusErfOfScaled(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let magnitudeX = magnitude(x)
         let a = magnitudeX * 0.707_106_781_186_547_5
-        let capped = pointwiseMin(magnitudeX, SIMD16(repeating: 16))  // keeps x² finite; erfc(16/√2) is 0
+        let capped = SIMDConversion.minimum(magnitudeX, SIMD16(repeating: 16))  // keeps x² finite; erfc(16/√2) is 0
         let x2 = capped * capped
         let x2Low = (-x2).addingProduct(capped, capped)              // capped² − x2, exactly
         let small = erfSmall(a)

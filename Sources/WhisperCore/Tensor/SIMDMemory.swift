@@ -30,9 +30,8 @@ enum SIMDMemory {
     /// Largest of the 16 lanes.
     @inline(__always)
     static func max(_ v: SIMD16<Float>) -> Float {
-        let s8 = pointwiseMax(v.lowHalf, v.highHalf)
-        let s4 = pointwiseMax(s8.lowHalf, s8.highHalf)
-        let s2 = pointwiseMax(s4.lowHalf, s4.highHalf)
-        return Swift.max(s2[0], s2[1])
+        var m = v[0]
+        for i in 1..<16 where v[i] > m { m = v[i] }
+        return m
     }
 }

@@ -7,7 +7,7 @@ public func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
     var maxVector = SIMD16<Float>(repeating: -.infinity)
     var i = 0
     while i + 16 <= count {
-        maxVector = pointwiseMax(maxVector, SIMDMemory.load(x + i))
+        maxVector = SIMDConversion.maximum(maxVector, SIMDMemory.load(x + i))
         i += 16
     }
     var maximum = SIMDMemory.max(maxVector)
