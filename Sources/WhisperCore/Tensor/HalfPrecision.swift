@@ -102,8 +102,8 @@ public enum HalfPrecision {
         let wide = SIMDConversion.widened(bits)
         let shifted = (wide & 0x7FFF) &<< 13
         var magnitude = unsafeBitCast(shifted, to: SIMD16<Float>.self) * 0x1p112
-        let isSpecial = (wide & 0x7C00) .== 0x7C00
-        magnitude.replace(with: unsafeBitCast(shifted | 0x7F80_0000, to: SIMD16<Float>.self), where: isSpecial)
+        let special = unsafeBitCast(shifted | 0x7F80_0000, to: SIMD16<Float>.self)
+        for i in 0..<16 where wide[i] & 0x7C00 == 0x7C00 { magnitude[i] = special[i] }   // infinities, NaNs
         return unsafeBitCast(unsafeBitCast(magnitude, to: SIMD16<UInt32>.self) | ((wide & 0x8000) &<< 16), to: SIMD16<Float>.self)
     }
 

@@ -69,4 +69,21 @@ enum SIMDConversion {
         for i in 0..<16 { r[i] = a[i] > b[i] ? a[i] : b[i] }
         return r
     }
+
+    /// `v` with lanes `0 ..< count` set to `value` (count clamped to 0...16).
+    @inline(__always)
+    static func replacingLeading(_ v: SIMD16<Float>, count: Int, with value: Float) -> SIMD16<Float> {
+        var r = v
+        for i in 0..<16 where i < count { r[i] = value }
+        return r
+    }
+
+    /// Lane-wise `test(key) ? a : b` (stdlib `replacing(with:where:)` is not inlined either).
+    @inline(__always)
+    static func select(_ key: SIMD16<Float>, _ test: (Float) -> Bool, _ a: SIMD16<Float>,
+                       else b: SIMD16<Float>) -> SIMD16<Float> {
+        var r = b
+        for i in 0..<16 { r[i] = test(key[i]) ? a[i] : b[i] }
+        return r
+    }
 }
