@@ -19,7 +19,7 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench model samples clean help
+.PHONY: all build test unit smoke run bench model samples clean help python-deps
 
 all: build
 
@@ -37,7 +37,11 @@ build:
 
 # Tests run in release mode (heavy numerics); -enable-testing allows @testable imports.
 # A separate scratch path keeps the test build from invalidating the release binary.
-unit: build
+# The float64 reference the parity tests run needs numpy, scipy and regex.
+python-deps:
+	@python3 -c "import numpy, scipy, regex" 2>/dev/null || python3 -m pip install --quiet numpy scipy regex
+
+unit: build python-deps
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
 	WHISPER_CLI=$(CURDIR)/$(CLI) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 

@@ -12,7 +12,7 @@ let package = Package(
     targets: [
         .target(name: "WhisperCore"),
         .executableTarget(name: "WhisperCLI", dependencies: ["WhisperCore"]),
+        // Unit, parity and CLI tests (the CLI tests run the built whisper-cli binary).
         .testTarget(name: "WhisperCoreTests", dependencies: ["WhisperCore"]),
-        .testTarget(name: "WhisperCLITests", dependencies: ["WhisperCore"]),
     ]
 )

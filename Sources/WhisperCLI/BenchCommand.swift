@@ -1,0 +1,93 @@
+import Foundation
+import WhisperCore
+
+/// `whisper-cli bench -m MODEL [-t N] [--runs N] [--tokens N]`: encoder time, decoder time per
+/// token, and peak memory, as medians of several runs.
+enum BenchCommand {
+    static let help = """
+        usage: whisper-cli bench -m MODEL [-t N] [--runs N] [--tokens N] [-f FILE]
+
+        Measures the engine on MODEL: the log-mel front end and the encoder on one 30 s window,
+        the decoder's time per token (greedy, warm key/value cache), and the peak resident memory.
+        Figures are medians of --runs runs (default 5) after one warm-up run.
+
+          -m, --model FNAME   model file
+          -t, --threads N     threads (default: \(CommandLineOptions.defaultThreads))
+          --runs N            measured runs (default: 5)
+          --tokens N          tokens per decoder run (default: 64)
+          -f, --file FNAME    audio for the window (default: a synthetic signal)
+        """
+
+    static func run(_ arguments: [String]) -> Int32 {
+        var model: String?
+        var threads = CommandLineOptions.defaultThreads
+        var runs = 5
+        var tokens = 64
+        var file: String?
+        var i = 0
+        func value() -> String? {
+            i += 1
+            return i < arguments.count ? arguments[i] : nil
+        }
+        while i < arguments.count {
+            switch arguments[i] {
+            case "-h", "--help":
+                Console.output(help + "\n")
+                return 0
+            case "-m", "--model": model = value()
+            case "-t", "--threads": threads = value().flatMap(Int.init) ?? 0
+            case "--runs": runs = value().flatMap(Int.init) ?? 0
+            case "--tokens": tokens = value().flatMap(Int.init) ?? 0
+            case "-f", "--file": file = value()
+            default:
+                Console.error("bench: unknown option '\(arguments[i])' (see whisper-cli bench --help)")
+                return 2
+            }
+            i += 1
+        }
+        guard let model, threads >= 1, runs >= 1, tokens >= 1 else {
+            Console.error("bench: needs -m MODEL, and positive -t, --runs and --tokens (see whisper-cli bench --help)")
+            return 2
+        }
+        do {
+            let loadClock = Date()
+            let whisper = try WhisperModel(path: model)
+            let load = -loadClock.timeIntervalSinceNow
+            let samples = try file.map { try AudioLoader.loadMono16k(path: $0) }
+            let figures = try ModelBenchmark(model: whisper, threads: threads).run(runs: runs, tokensPerRun: tokens, samples: samples)
+            let h = whisper.hyperparameters
+            let name = (model as NSString).lastPathComponent
+            func ms(_ s: Double) -> String { String(format: "%8.2f ms", s * 1000) }
+            Console.output("""
+                model: \(name) (\(h.size), \(h.fileTypeName)), threads: \(threads), runs: \(runs)
+                  load           \(ms(load))
+                  mel (30 s)     \(ms(ModelBenchmark.median(figures.melRuns)))   median
+                  encoder        \(ms(ModelBenchmark.median(figures.encoderRuns)))   median   (min \(ms(figures.encoderRuns.min() ?? 0)))
+                  decoder/token  \(ms(ModelBenchmark.median(figures.decoderPerTokenRuns)))   median   (min \(ms(figures.decoderPerTokenRuns.min() ?? 0)))
+                  peak RSS       \(String(format: "%8.1f MiB", ProcessMemory.peakResidentMiB()))
+
+                """)
+            return 0
+        } catch {
+            Console.error("\(error)")
+            return 1
+        }
+    }
+}
+
+/// The process's peak resident set size.
+enum ProcessMemory {
+    static func peakResidentMiB() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        #else
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        #endif
+        #if canImport(Darwin)
+        return Double(usage.ru_maxrss) / (1024 * 1024)    // bytes on Darwin
+        #else
+        return Double(usage.ru_maxrss) / 1024             // KiB on Linux
+        #endif
+    }
+}

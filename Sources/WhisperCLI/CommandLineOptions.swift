@@ -1,0 +1,252 @@
+import WhisperCore
+
+/// A command-line mistake: unknown option, missing or malformed value. Exit status 2.
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Everything `whisper-cli` can be told, in whisper.cpp's spelling.
+struct CommandLineOptions {
+    var model: String?
+    var files: [String] = []
+    var threads = defaultThreads
+    var processors = 1
+    var offsetMilliseconds = 0
+    var durationMilliseconds = 0
+    var maxContext = -1
+    var maxLength = 0
+    var splitOnWord = false
+    var bestOf = 5
+    var beamSize = 5
+    var compressionRatioThreshold = 2.4
+    var logProbThreshold = -1.0
+    var noSpeechThreshold = 0.6
+    var temperature: Float = 0
+    var temperatureIncrement: Float = 0.2
+    var noFallback = false
+    var translate = false
+    var language = "en"
+    var detectLanguageOnly = false
+    var prompt: String?
+    var noContext = false
+    var noTimestamps = false
+    var noPrints = false
+    var printSpecial = false
+    var printColors = false
+    var printProgress = false
+    var suppressNonSpeech = true
+    var seed: UInt64 = 0
+    var outputFormats: Set<String> = []
+    var outputFile: String?
+    var outputDirectory: String?
+    var recursive = false
+    var skipExisting = false
+    var showHelp = false
+
+    static var defaultThreads: Int {
+        min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    /// One option: its spellings, the name of its value (nil for a flag), its help line, and what it sets.
+    struct Spec {
+        let names: [String]
+        let value: String?
+        let help: String
+        let apply: (inout CommandLineOptions, String) throws -> Void
+    }
+
+    static func flag(_ names: [String], _ help: String, _ set: @escaping (inout CommandLineOptions) -> Void) -> Spec {
+        Spec(names: names, value: nil, help: help) { o, _ in set(&o) }
+    }
+
+    static func int(_ names: [String], _ value: String, _ help: String, _ set: @escaping (inout CommandLineOptions, Int) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in
+            guard let v = Int(text) else { throw UsageError(description: "\(names[0]) expects an integer, got '\(text)'") }
+            set(&o, v)
+        }
+    }
+
+    static func number(_ names: [String], _ value: String, _ help: String, _ set: @escaping (inout CommandLineOptions, Double) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in
+            guard let v = Double(text), v.isFinite else { throw UsageError(description: "\(names[0]) expects a number, got '\(text)'") }
+            set(&o, v)
+        }
+    }
+
+    static func text(_ names: [String], _ value: String, _ help: String, _ set: @escaping (inout CommandLineOptions, String) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in set(&o, text) }
+    }
+
+    static let specs: [Spec] = [
+        flag(["-h", "--help"], "show this help and exit") { $0.showHelp = true },
+        text(["-m", "--model"], "FNAME", "model path, or a model name (tiny.en, base, ...) looked up in Models/") { $0.model = $1 },
+        text(["-f", "--file"], "FNAME", "input WAV file or directory (may repeat; bare arguments work too)") { $0.files.append($1) },
+        int(["-t", "--threads"], "N", "threads to compute with (default: \(defaultThreads))") { $0.threads = $1 },
+        int(["-p", "--processors"], "N", "files transcribed at once, each with its share of the threads (default: 1)") { $0.processors = $1 },
+        int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)") { $0.offsetMilliseconds = $1 },
+        int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)") { $0.durationMilliseconds = $1 },
+        int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)") { $0.maxContext = $1 },
+        int(["-ml", "--max-len"], "N", "split segments to at most N characters (default: 0, no limit)") { $0.maxLength = $1 },
+        flag(["-sow", "--split-on-word"], "with -ml, split on words rather than tokens") { $0.splitOnWord = true },
+        int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0 (default: 5)") { $0.bestOf = $1 },
+        int(["-bs", "--beam-size"], "N", "beam size at temperature 0; 1 decodes greedily (default: 5)") { $0.beamSize = $1 },
+        number(["-et", "--entropy-thold"], "N", "compression-ratio threshold for the temperature fallback (default: 2.4)") { $0.compressionRatioThreshold = $1 },
+        number(["-lpt", "--logprob-thold"], "N", "average log-probability threshold for the fallback (default: -1.0)") { $0.logProbThreshold = $1 },
+        number(["-nth", "--no-speech-thold"], "N", "no-speech probability above which a window is silence (default: 0.6)") { $0.noSpeechThreshold = $1 },
+        number(["-tp", "--temperature"], "N", "sampling temperature of the first attempt (default: 0.0)") { $0.temperature = Float($1) },
+        number(["-tpi", "--temperature-inc"], "N", "temperature step of the fallback (default: 0.2)") { $0.temperatureIncrement = Float($1) },
+        flag(["-nf", "--no-fallback"], "never retry a window at a higher temperature") { $0.noFallback = true },
+        flag(["-tr", "--translate"], "translate into English (multilingual models)") { $0.translate = true },
+        text(["-l", "--language"], "LANG", "spoken language code, or 'auto' to detect it (default: en)") { $0.language = $1 },
+        flag(["-dl", "--detect-language"], "detect the language, print it and exit") { $0.detectLanguageOnly = true },
+        text(["--prompt"], "PROMPT", "initial prompt: text that primes the first window") { $0.prompt = $1 },
+        flag(["-nc", "--no-context"], "do not condition a window on the previous text (same as -mc 0)") { $0.noContext = true },
+        flag(["-nt", "--no-timestamps"], "print the text without timestamps") { $0.noTimestamps = true },
+        flag(["-np", "--no-prints"], "print nothing but the results") { $0.noPrints = true },
+        flag(["-ps", "--print-special"], "print special tokens") { $0.printSpecial = true },
+        flag(["-pc", "--print-colors"], "colour tokens by their probability") { $0.printColors = true },
+        flag(["-pp", "--print-progress"], "print progress on stderr") { $0.printProgress = true },
+        flag(["-sns", "--suppress-nst"], "suppress non-speech tokens (on by default, as in OpenAI's Whisper)") { $0.suppressNonSpeech = true },
+        flag(["--no-suppress-nst"], "allow non-speech tokens") { $0.suppressNonSpeech = false },
+        int(["--seed"], "N", "seed of the sampler at temperature > 0 (default: 0)") { $0.seed = UInt64(truncatingIfNeeded: $1) },
+        flag(["-otxt", "--output-txt"], "write a .txt file") { $0.outputFormats.insert("txt") },
+        flag(["-ovtt", "--output-vtt"], "write a .vtt (WebVTT) file") { $0.outputFormats.insert("vtt") },
+        flag(["-osrt", "--output-srt"], "write a .srt (SubRip) file") { $0.outputFormats.insert("srt") },
+        flag(["-olrc", "--output-lrc"], "write a .lrc (lyrics) file") { $0.outputFormats.insert("lrc") },
+        flag(["-ocsv", "--output-csv"], "write a .csv file") { $0.outputFormats.insert("csv") },
+        flag(["-otsv", "--output-tsv"], "write a .tsv file") { $0.outputFormats.insert("tsv") },
+        flag(["-oj", "--output-json"], "write a .json file") { $0.outputFormats.insert("json") },
+        flag(["-ojf", "--output-json-full"], "write a .json file with tokens and probabilities") { $0.outputFormats.insert("json-full") },
+        text(["-of", "--output-file"], "FNAME", "output file path without extension (single input only)") { $0.outputFile = $1 },
+        text(["--output-dir"], "DIR", "write output files into DIR (default: next to each input)") { $0.outputDirectory = $1 },
+        Spec(names: ["--output-format"], value: "LIST", help: "comma-separated output formats: txt,vtt,srt,lrc,csv,tsv,json,json-full or all") { o, list in
+            for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+                if name == "all" {
+                    o.outputFormats.formUnion(["txt", "vtt", "srt", "lrc", "csv", "tsv", "json"])
+                } else if ["txt", "vtt", "srt", "lrc", "csv", "tsv", "json", "json-full"].contains(name) {
+                    o.outputFormats.insert(name)
+                } else {
+                    throw UsageError(description: "--output-format: unknown format '\(name)'")
+                }
+            }
+        },
+        flag(["-r", "--recursive"], "search directories recursively for WAV files") { $0.recursive = true },
+        flag(["--skip-existing"], "skip inputs whose output files already exist (resume a batch)") { $0.skipExisting = true },
+        // Accepted for compatibility with whisper.cpp scripts; they change nothing here.
+        flag(["-fa", "--flash-attn", "-nfa", "--no-flash-attn", "-ng", "--no-gpu", "-debug", "--debug-mode"],
+             "accepted for compatibility with whisper.cpp; no effect") { _ in },
+    ]
+
+    static func parse(_ arguments: [String]) throws -> CommandLineOptions {
+        var options = CommandLineOptions()
+        var index = 0
+        var onlyFiles = false
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            if onlyFiles || argument == "-" || !argument.hasPrefix("-") {
+                options.files.append(argument)
+                continue
+            }
+            if argument == "--" {
+                onlyFiles = true
+                continue
+            }
+            var name = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let eq = argument.firstIndex(of: "=") {
+                name = String(argument[..<eq])
+                inlineValue = String(argument[argument.index(after: eq)...])
+            }
+            guard let spec = specs.first(where: { $0.names.contains(name) }) else {
+                throw UsageError(description: "unknown option '\(argument)' (see --help)")
+            }
+            if spec.value != nil {
+                let value: String
+                if let inlineValue {
+                    value = inlineValue
+                } else {
+                    guard index < arguments.count else {
+                        throw UsageError(description: "option \(name) needs a value (\(spec.value!))")
+                    }
+                    value = arguments[index]
+                    index += 1
+                }
+                try spec.apply(&options, value)
+            } else {
+                guard inlineValue == nil else { throw UsageError(description: "option \(name) takes no value") }
+                try spec.apply(&options, "")
+            }
+        }
+        try options.validate()
+        return options
+    }
+
+    func validate() throws {
+        if showHelp { return }
+        guard threads >= 1 else { throw UsageError(description: "-t must be at least 1") }
+        guard processors >= 1 else { throw UsageError(description: "-p must be at least 1") }
+        guard beamSize >= 1, bestOf >= 1 else { throw UsageError(description: "-bs and -bo must be at least 1") }
+        guard offsetMilliseconds >= 0, durationMilliseconds >= 0 else {
+            throw UsageError(description: "-ot and -d must not be negative")
+        }
+        guard temperature >= 0, temperatureIncrement >= 0 else {
+            throw UsageError(description: "temperatures must not be negative")
+        }
+        if language != "auto", Language.find(language) == nil {
+            throw UsageError(description: "unknown language '\(language)' (use a code such as en, de, fr, or 'auto')")
+        }
+    }
+
+    /// The library's options for these flags.
+    func transcriptionOptions() -> TranscriptionOptions {
+        var o = TranscriptionOptions()
+        o.decoding.task = translate ? .translate : .transcribe
+        o.decoding.language = language == "auto" ? nil : Language.find(language)?.code
+        o.decoding.beamSize = beamSize
+        o.decoding.bestOf = bestOf
+        o.decoding.suppressNonSpeechTokens = suppressNonSpeech
+        o.decoding.seed = seed
+        if noFallback || temperatureIncrement == 0 {
+            o.temperatures = [temperature]
+        } else {
+            o.temperatures = Array(stride(from: temperature, through: 1.0 + 1e-6, by: temperatureIncrement))
+        }
+        o.compressionRatioThreshold = compressionRatioThreshold
+        o.logProbThreshold = logProbThreshold
+        o.noSpeechThreshold = noSpeechThreshold
+        o.conditionOnPreviousText = !noContext && maxContext != 0
+        o.maxTextContext = maxContext > 0 ? maxContext : nil
+        o.initialPrompt = prompt
+        o.offset = Double(offsetMilliseconds) / 1000
+        o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
+        o.threads = threads
+        return o
+    }
+
+    static func helpText() -> String {
+        var lines = [
+            "usage: whisper-cli [options] FILE...",
+            "       whisper-cli bench | models | quantize | model-info | vad   (see 'whisper-cli COMMAND --help')",
+            "",
+            "Transcribes WAV files with a whisper.cpp GGML model, on the CPU, in pure Swift.",
+            "Segments are printed as they are decoded: [hh:mm:ss.mmm --> hh:mm:ss.mmm]  text",
+            "",
+            "options:",
+        ]
+        for spec in specs {
+            var left = "  " + spec.names.joined(separator: ", ")
+            if let value = spec.value { left += " " + value }
+            let padded = left.count < 30 ? left + String(repeating: " ", count: 30 - left.count) : left + "  "
+            lines.append(padded + spec.help)
+        }
+        lines += [
+            "",
+            "exit status: 0 all files transcribed; 1 a file or the model failed; 2 usage error.",
+            "example: whisper-cli -m Models/ggml-base.en.bin -f samples/jfk.wav -otxt -osrt",
+        ]
+        return lines.joined(separator: "\n")
+    }
+}
+
+import Foundation

@@ -1,0 +1,108 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A forward-only byte source over a file descriptor: a regular file, a pipe or standard input.
+///
+/// Plain POSIX `read`/`lseek`, so it works alike on Linux and macOS and never loads a whole file.
+/// Errors are reported as `AudioError` naming `name`.
+final class FileInput {
+    let name: String
+    private let descriptor: Int32
+    private let closesDescriptor: Bool
+    /// Bytes consumed so far (read or skipped).
+    private(set) var position: Int = 0
+
+    /// Opens `path` for reading.
+    init(path: String) throws {
+        name = path
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
+            throw AudioError.cannotOpen(file: path, reason: "it is a directory")
+        }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw AudioError.cannotOpen(file: path, reason: FileInput.errorText(errno))
+        }
+        descriptor = fd
+        closesDescriptor = true
+    }
+
+    /// Reads from an already open descriptor (e.g. 0 for standard input); `name` is used in messages.
+    init(descriptor: Int32, name: String, closeWhenDone: Bool) {
+        self.name = name
+        self.descriptor = descriptor
+        closesDescriptor = closeWhenDone
+    }
+
+    deinit {
+        if closesDescriptor { _ = close(descriptor) }
+    }
+
+    /// Reads up to `buffer.count` bytes, fewer only at end of file. Returns the number read.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var total = 0
+        while total < buffer.count {
+            #if canImport(Darwin)
+            let n = Darwin.read(descriptor, base + total, buffer.count - total)
+            #elseif canImport(Musl)
+            let n = Musl.read(descriptor, base + total, buffer.count - total)
+            #else
+            let n = Glibc.read(descriptor, base + total, buffer.count - total)
+            #endif
+            if n > 0 {
+                total += n
+            } else if n == 0 {
+                break  // end of file
+            } else if errno != EINTR {
+                throw AudioError.readFailed(file: name, reason: FileInput.errorText(errno))
+            }
+        }
+        position += total
+        return total
+    }
+
+    /// Reads up to `count` bytes into a new array (shorter only at end of file).
+    func readBytes(_ count: Int) throws -> [UInt8] {
+        guard count > 0 else { return [] }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let got = try bytes.withUnsafeMutableBytes { try read(into: $0) }
+        if got < count { bytes.removeLast(count - got) }
+        return bytes
+    }
+
+    /// Skips `count` bytes: seeks where the descriptor allows it, reads and discards otherwise (pipes).
+    /// Skipping past the end of the file is not an error; the next read just finds nothing.
+    func skip(_ count: Int) throws {
+        guard count > 0 else { return }
+        if lseek(descriptor, off_t(count), SEEK_CUR) >= 0 {
+            position += count
+            return
+        }
+        var remaining = count
+        var scratch = [UInt8](repeating: 0, count: min(count, 1 << 16))
+        while remaining > 0 {
+            let want = min(remaining, scratch.count)
+            let got = try scratch.withUnsafeMutableBytes { try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<want])) }
+            if got < want { return }  // end of file
+            remaining -= got
+        }
+    }
+
+    /// Bytes left before the end of the file, when it is a regular file (nil for pipes and the like).
+    func bytesRemaining() -> Int? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return max(0, Int(status.st_size) - position)
+    }
+
+    static func errorText(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
+    }
+}

@@ -1,0 +1,108 @@
+/// Chooses tokens one at a time: the most likely one at temperature 0 (greedy decoding), otherwise
+/// a draw from the softened distribution; with several candidates (best-of), each is sampled
+/// independently and the one with the best length-normalized log-probability wins.
+struct TokenSampler {
+    let temperature: Float
+    let candidates: Int
+    let seed: UInt64
+
+    func decode(context c: SamplingContext, firstLogits: [Float]) -> DecodingResult {
+        let eot = c.specials.endOfText
+        let nVocab = c.specials.vocabularySize
+        var rng = SeededGenerator(seed: seed)
+        // Every candidate starts from the cached initial tokens of slot 0.
+        if candidates > 1 { c.cache.rearrange(sources: Array(repeating: 0, count: candidates)) }
+
+        var sequences = Array(repeating: c.initialTokens, count: candidates)
+        var sumLogProbs = Array(repeating: 0.0, count: candidates)
+        var finished = Array(repeating: false, count: candidates)
+        var rows = Array(repeating: firstLogits, count: candidates)
+        var smallestMargin = Float.infinity
+        var scratch = [Float](repeating: 0, count: nVocab)
+
+        for _ in 0..<c.sampleLength {
+            var toFeed: [(slot: Int, token: Int)] = []
+            for i in 0..<candidates where !finished[i] {
+                let next: Int
+                let logProb: Double
+                (next, logProb) = rows[i].withUnsafeMutableBufferPointer { logits -> (Int, Double) in
+                    c.filter(logits, tokens: sequences[i])
+                    let normalizer = logSumExp(UnsafeBufferPointer(logits))
+                    let chosen: Int
+                    if temperature == 0 {
+                        let (best, margin) = Self.topTwo(UnsafeBufferPointer(logits))
+                        smallestMargin = min(smallestMargin, margin)
+                        chosen = best
+                    } else {
+                        chosen = scratch.withUnsafeMutableBufferPointer {
+                            Self.draw(UnsafeBufferPointer(logits), temperature: temperature, scratch: $0, rng: &rng)
+                        }
+                    }
+                    return (chosen, Double(logits[chosen] - normalizer))
+                }
+                sumLogProbs[i] += logProb
+                sequences[i].append(next)
+                if next == eot || sequences[i].count > c.decoder.contextLength {
+                    finished[i] = true
+                } else {
+                    toFeed.append((i, next))
+                }
+            }
+            if toFeed.isEmpty { break }
+            let logits = c.step(toFeed)
+            for (k, entry) in toFeed.enumerated() {
+                rows[entry.slot].withUnsafeMutableBufferPointer {
+                    $0.baseAddress!.update(from: logits.baseAddress! + k * nVocab, count: nVocab)
+                }
+            }
+        }
+
+        // Rank the candidates by log-probability per token; the first best wins.
+        func sampled(_ i: Int) -> [Int] {
+            var tokens = Array(sequences[i][c.sampleBegin...])
+            if let end = tokens.firstIndex(of: eot) { tokens = Array(tokens[..<end]) }
+            return tokens
+        }
+        var best = 0
+        var bestScore = -Double.infinity
+        for i in 0..<candidates {
+            let score = sumLogProbs[i] / Double(max(sampled(i).count, 1))
+            if score > bestScore { best = i; bestScore = score }
+        }
+        let tokens = sampled(best)
+        return DecodingResult(initialTokens: c.initialTokens, tokens: tokens, sumLogProb: sumLogProbs[best],
+                              averageLogProb: sumLogProbs[best] / Double(tokens.count + 1),
+                              noSpeechProbability: 0, temperature: temperature, language: nil,
+                              smallestMargin: temperature == 0 && smallestMargin.isFinite ? smallestMargin : nil)
+    }
+
+    /// The index of the largest logit (the first, on ties) and its lead over the runner-up.
+    static func topTwo(_ logits: UnsafeBufferPointer<Float>) -> (Int, Float) {
+        var best = 0, first = -Float.infinity, second = -Float.infinity
+        for (i, v) in logits.enumerated() {
+            if v > first { second = first; first = v; best = i } else if v > second { second = v }
+        }
+        return (best, first - second)
+    }
+
+    /// A draw from softmax(logits / temperature).
+    static func draw(_ logits: UnsafeBufferPointer<Float>, temperature: Float,
+                     scratch: UnsafeMutableBufferPointer<Float>, rng: inout SeededGenerator) -> Int {
+        var m = -Float.infinity
+        for v in logits where v > m { m = v }
+        var total = 0.0
+        for i in logits.indices {
+            let p = logits[i] > -.infinity ? Float(_exp(Double((logits[i] - m) / temperature))) : 0
+            scratch[i] = p
+            total += Double(p)
+        }
+        var target = rng.nextUnit() * total
+        var last = 0
+        for i in logits.indices where scratch[i] > 0 {
+            target -= Double(scratch[i])
+            last = i
+            if target < 0 { return i }
+        }
+        return last
+    }
+}

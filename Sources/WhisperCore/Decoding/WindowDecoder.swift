@@ -1,0 +1,134 @@
+/// Decodes one 30-second window of audio features into tokens, following OpenAI's `DecodingTask`:
+/// build the initial tokens, run the decoder over them, read the no-speech probability at the
+/// start-of-transcript position, then sample with the logit filters applied at every step.
+public final class WindowDecoder: @unchecked Sendable {
+    public let decoder: TextDecoder
+    public let tokenizer: Tokenizer
+    public let executor: ParallelExecutor
+    private var cache: KeyValueCache
+    private let nonSpeechTokens: [Int]
+    private let blankTokens: [Int]
+
+    public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) {
+        self.decoder = decoder
+        self.tokenizer = tokenizer
+        self.executor = executor
+        cache = decoder.makeCache(slots: 1)
+        nonSpeechTokens = tokenizer.nonSpeechTokens()
+        blankTokens = tokenizer.blankTokens()
+    }
+
+    var specials: SpecialTokens { tokenizer.specialTokens }
+
+    /// `<|startoftranscript|>`, then for multilingual models the language and task, then
+    /// `<|notimestamps|>` when timestamps are off.
+    public func startSequence(options: DecodingOptions, language: String?) -> [Int] {
+        var tokens = [specials.startOfTranscript]
+        if specials.isMultilingual {
+            let lang = language.flatMap(Language.find).flatMap(specials.token(for:))
+                ?? specials.token(for: Language.find("en")!)!
+            tokens.append(lang)
+            tokens.append(options.task == .translate ? specials.translate : specials.transcribe)
+        }
+        if options.withoutTimestamps { tokens.append(specials.noTimestamps) }
+        return tokens
+    }
+
+    /// The previous-text prompt (`<|startofprev|>` and at most `nTextCtx / 2 − 1` tokens), then the start sequence.
+    public func initialTokens(prompt: [Int], options: DecodingOptions, language: String?) -> [Int] {
+        var tokens: [Int] = []
+        if !prompt.isEmpty {
+            tokens = [specials.startOfPrevious] + prompt.suffix(decoder.contextLength / 2 - 1)
+        }
+        return tokens + startSequence(options: options, language: language)
+    }
+
+    /// The filters applied to every step's logits, in OpenAI's order.
+    public func logitFilters(options: DecodingOptions) -> [any LogitFilter] {
+        var filters: [any LogitFilter] = []
+        if options.suppressBlank { filters.append(SuppressBlank(blankTokens: blankTokens)) }
+        var suppressed = Set(options.suppressTokens)
+        if options.suppressNonSpeechTokens {
+            suppressed.formUnion(nonSpeechTokens)
+        }
+        suppressed.formUnion([specials.transcribe, specials.translate, specials.startOfTranscript,
+                              specials.startOfPrevious, specials.startOfLM, specials.noSpeech])
+        filters.append(SuppressTokens(suppressed.sorted()))
+        if !options.withoutTimestamps {
+            // Timestamps are 0.02 s apart for a 1500-frame encoder context.
+            let precision = 30.0 / Double(decoder.hyperparameters.nAudioCtx)
+            let maxIndex = Int((options.maxInitialTimestamp / precision).rounded())
+            filters.append(TimestampRules(specials: specials, maxInitialTimestampIndex: maxIndex))
+        }
+        return filters
+    }
+
+    /// Decodes one window whose cross-attention keys/values are `cross`.
+    public func decode(cross: CrossAttentionCache, prompt: [Int], options: DecodingOptions,
+                       language: String?) -> DecodingResult {
+        let initial = initialTokens(prompt: prompt, options: options, language: language)
+        let sotIndex = initial.firstIndex(of: specials.startOfTranscript) ?? 0
+        let candidates: Int
+        if options.temperature == 0 {
+            candidates = max(1, options.beamSize ?? 1)
+        } else {
+            candidates = max(1, options.bestOf ?? 1)
+        }
+        if cache.slots < candidates { cache = decoder.makeCache(slots: candidates) }
+        cache.reset()
+
+        // The initial tokens once, in slot 0; logits at start-of-transcript and at the last token.
+        let first = decoder.decode([.init(slot: 0, tokens: initial, logitRows: [sotIndex, initial.count - 1])],
+                                   cache: cache, cross: cross, executor: executor)
+        let nVocab = specials.vocabularySize
+        let noSpeech = noSpeechProbability(UnsafeBufferPointer(rebasing: first[0..<nVocab]))
+        let lastLogits = Array(first[nVocab..<(2 * nVocab)])
+
+        let context = SamplingContext(decoder: decoder, cache: cache, cross: cross, executor: executor,
+                                      filters: logitFilters(options: options), specials: specials,
+                                      initialTokens: initial,
+                                      sampleLength: options.sampleLength ?? decoder.contextLength / 2)
+        var result: DecodingResult
+        if options.temperature == 0, candidates > 1 {
+            result = BeamSearchDecoder(beamSize: candidates, patience: options.patience)
+                .decode(context: context, firstLogits: lastLogits)
+        } else {
+            result = TokenSampler(temperature: options.temperature, candidates: candidates, seed: options.seed)
+                .decode(context: context, firstLogits: lastLogits)
+        }
+        result.noSpeechProbability = noSpeech
+        result.temperature = options.temperature
+        result.language = specials.isMultilingual ? language : nil
+        return result
+    }
+
+    private func noSpeechProbability(_ logits: UnsafeBufferPointer<Float>) -> Double {
+        let normalizer = logSumExp(logits)
+        return _exp(Double(logits[specials.noSpeech] - normalizer))
+    }
+}
+
+/// What a token-choosing strategy needs to run the decoder step by step.
+struct SamplingContext {
+    let decoder: TextDecoder
+    let cache: KeyValueCache
+    let cross: CrossAttentionCache
+    let executor: ParallelExecutor
+    let filters: [any LogitFilter]
+    let specials: SpecialTokens
+    let initialTokens: [Int]
+    let sampleLength: Int
+
+    var sampleBegin: Int { initialTokens.count }
+
+    /// Applies the logit filters to one row, in place.
+    func filter(_ logits: UnsafeMutableBufferPointer<Float>, tokens: [Int]) {
+        for f in filters { f.apply(to: logits, tokens: tokens, sampleBegin: sampleBegin) }
+    }
+
+    /// Feeds one token to each listed slot and returns their logits, one row per slot in order.
+    func step(_ tokens: [(slot: Int, token: Int)]) -> UnsafeBufferPointer<Float> {
+        decoder.decode(tokens.map { TextDecoder.Step(slot: $0.slot, tokens: [$0.token]) },
+                       cache: cache, cross: cross, executor: executor)
+    }
+}

@@ -1,0 +1,65 @@
+/// Why a model file could not be loaded. Every case names the file it is about.
+public struct ModelLoadError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What is wrong with the file.
+    public enum Reason: Equatable, Sendable {
+        case cannotOpen(String)
+        case notAModelFile(magic: UInt32)
+        case truncated(whileReading: String, offset: Int)
+        case invalidHyperparameter(name: String, value: Int)
+        case invalidMelFilterbank(mels: Int, bins: Int)
+        case invalidVocabulary(String)
+        case invalidTensorHeader(String, offset: Int)
+        case unknownTensorType(tensor: String, type: Int32)
+        case tensorOutOfBounds(tensor: String, offset: Int, bytes: Int, fileSize: Int)
+        case duplicateTensor(String)
+        case missingTensor(String)
+        case unexpectedTensor(String)
+        case wrongShape(tensor: String, expected: [Int], found: [Int])
+        case unsupportedTensorType(tensor: String, type: GGMLTensorType)
+    }
+
+    public let path: String
+    public let reason: Reason
+
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String {
+        "\(path): \(reasonDescription)"
+    }
+
+    private var reasonDescription: String {
+        switch reason {
+        case .cannotOpen(let why):
+            return "cannot open model file (\(why))"
+        case .notAModelFile(let magic):
+            return "not a whisper.cpp GGML model file (magic 0x\(String(magic, radix: 16)), expected 0x67676d6c)"
+        case .truncated(let what, let offset):
+            return "file ends early while reading \(what) at byte \(offset) (truncated download?)"
+        case .invalidHyperparameter(let name, let value):
+            return "impossible hyperparameter \(name) = \(value)"
+        case .invalidMelFilterbank(let mels, let bins):
+            return "invalid mel filterbank size \(mels)×\(bins)"
+        case .invalidVocabulary(let why):
+            return "invalid vocabulary: \(why)"
+        case .invalidTensorHeader(let why, let offset):
+            return "invalid tensor header at byte \(offset): \(why)"
+        case .unknownTensorType(let tensor, let type):
+            return "tensor '\(tensor)' has unknown type \(type)"
+        case .tensorOutOfBounds(let tensor, let offset, let bytes, let fileSize):
+            return "tensor '\(tensor)' needs \(bytes) bytes at offset \(offset), past the end of the file (\(fileSize) bytes; truncated?)"
+        case .duplicateTensor(let name):
+            return "tensor '\(name)' appears twice"
+        case .missingTensor(let name):
+            return "tensor '\(name)' is missing"
+        case .unexpectedTensor(let name):
+            return "unexpected tensor '\(name)' for this architecture"
+        case .wrongShape(let tensor, let expected, let found):
+            return "tensor '\(tensor)' has shape \(found), expected \(expected) for this architecture"
+        case .unsupportedTensorType(let tensor, let type):
+            return "tensor '\(tensor)' cannot be stored as \(type)"
+        }
+    }
+}

@@ -1,0 +1,214 @@
+/// A layer norm's scale and shift.
+public struct LayerNormWeights: Sendable {
+    public let gamma: [Float]
+    public let beta: [Float]
+}
+
+/// A linear layer `y = x Wᵀ + b`; `bias` is absent where Whisper has none (attention keys).
+public struct LinearWeights: Sendable {
+    public let weight: WeightMatrix
+    public let bias: [Float]?
+    public var inputs: Int { weight.columns }
+    public var outputs: Int { weight.rows }
+}
+
+/// One multi-head attention: query, key (no bias), value and output projections.
+public struct AttentionWeights: Sendable {
+    public let query: LinearWeights
+    public let key: LinearWeights
+    public let value: LinearWeights
+    public let out: LinearWeights
+}
+
+/// A pre-norm residual block of the audio encoder.
+public struct EncoderBlockWeights: Sendable {
+    public let attentionNorm: LayerNormWeights
+    public let attention: AttentionWeights
+    public let mlpNorm: LayerNormWeights
+    public let mlpUp: LinearWeights      // d → 4d, then GELU
+    public let mlpDown: LinearWeights    // 4d → d
+}
+
+/// A pre-norm residual block of the text decoder.
+public struct DecoderBlockWeights: Sendable {
+    public let selfAttentionNorm: LayerNormWeights
+    public let selfAttention: AttentionWeights
+    public let crossAttentionNorm: LayerNormWeights
+    public let crossAttention: AttentionWeights
+    public let mlpNorm: LayerNormWeights
+    public let mlpUp: LinearWeights
+    public let mlpDown: LinearWeights
+}
+
+/// The audio encoder's weights.
+public struct EncoderWeights: Sendable {
+    /// Kernel-3 convolutions as matrices of `cOut` rows by `3·cIn` columns (column = ci·3 + k).
+    public let conv1: LinearWeights
+    public let conv2: LinearWeights
+    /// `[nAudioCtx][d]`, row-major.
+    public let positionalEmbedding: [Float]
+    public let blocks: [EncoderBlockWeights]
+    public let finalNorm: LayerNormWeights
+}
+
+/// The text decoder's weights.
+public struct DecoderWeights: Sendable {
+    /// `[nVocab][d]`: embeds tokens and, transposed, turns the last hidden state into logits.
+    public let tokenEmbedding: WeightMatrix
+    /// `[nTextCtx][d]`, row-major.
+    public let positionalEmbedding: [Float]
+    public let blocks: [DecoderBlockWeights]
+    public let finalNorm: LayerNormWeights
+}
+
+/// All of a Whisper model's weights, checked against the architecture its header describes.
+/// Matrices point into the memory-mapped file; vectors are small and copied to `[Float]`.
+public struct WhisperWeights: Sendable {
+    public let encoder: EncoderWeights
+    public let decoder: DecoderWeights
+
+    public init(file: GGMLModelFile) throws {
+        var reader = WeightTableReader(file: file)
+        let h = file.hyperparameters
+        let d = h.nAudioState
+
+        func norm(_ prefix: String, _ width: Int) throws -> LayerNormWeights {
+            LayerNormWeights(gamma: try reader.vector(prefix + ".weight", [width]),
+                             beta: try reader.vector(prefix + ".bias", [width]))
+        }
+        func linear(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws -> LinearWeights {
+            LinearWeights(weight: try reader.matrix(prefix + ".weight", [inputs, outputs]),
+                          bias: bias ? try reader.vector(prefix + ".bias", [outputs]) : nil)
+        }
+        func attention(_ prefix: String) throws -> AttentionWeights {
+            AttentionWeights(query: try linear(prefix + ".query", inputs: d, outputs: d),
+                             key: try linear(prefix + ".key", inputs: d, outputs: d, bias: false),
+                             value: try linear(prefix + ".value", inputs: d, outputs: d),
+                             out: try linear(prefix + ".out", inputs: d, outputs: d))
+        }
+
+        let conv1 = LinearWeights(weight: try reader.convolution("encoder.conv1.weight", [3, h.nMels, d]),
+                                  bias: try reader.vector("encoder.conv1.bias", [1, d]))
+        let conv2 = LinearWeights(weight: try reader.convolution("encoder.conv2.weight", [3, d, d]),
+                                  bias: try reader.vector("encoder.conv2.bias", [1, d]))
+        let encoderPositions = try reader.vector("encoder.positional_embedding", [d, h.nAudioCtx])
+        var encoderBlocks: [EncoderBlockWeights] = []
+        for i in 0..<h.nAudioLayer {
+            let p = "encoder.blocks.\(i)"
+            encoderBlocks.append(EncoderBlockWeights(
+                attentionNorm: try norm(p + ".attn_ln", d),
+                attention: try attention(p + ".attn"),
+                mlpNorm: try norm(p + ".mlp_ln", d),
+                mlpUp: try linear(p + ".mlp.0", inputs: d, outputs: 4 * d),
+                mlpDown: try linear(p + ".mlp.2", inputs: 4 * d, outputs: d)))
+        }
+        encoder = EncoderWeights(conv1: conv1, conv2: conv2, positionalEmbedding: encoderPositions,
+                                 blocks: encoderBlocks, finalNorm: try norm("encoder.ln_post", d))
+
+        let tokenEmbedding = try reader.matrix("decoder.token_embedding.weight", [d, h.nVocab])
+        let decoderPositions = try reader.vector("decoder.positional_embedding", [d, h.nTextCtx])
+        var decoderBlocks: [DecoderBlockWeights] = []
+        for i in 0..<h.nTextLayer {
+            let p = "decoder.blocks.\(i)"
+            decoderBlocks.append(DecoderBlockWeights(
+                selfAttentionNorm: try norm(p + ".attn_ln", d),
+                selfAttention: try attention(p + ".attn"),
+                crossAttentionNorm: try norm(p + ".cross_attn_ln", d),
+                crossAttention: try attention(p + ".cross_attn"),
+                mlpNorm: try norm(p + ".mlp_ln", d),
+                mlpUp: try linear(p + ".mlp.0", inputs: d, outputs: 4 * d),
+                mlpDown: try linear(p + ".mlp.2", inputs: 4 * d, outputs: d)))
+        }
+        decoder = DecoderWeights(tokenEmbedding: tokenEmbedding, positionalEmbedding: decoderPositions,
+                                 blocks: decoderBlocks, finalNorm: try norm("decoder.ln", d))
+
+        try reader.checkAllUsed()
+    }
+}
+
+/// Takes tensors out of a model file by name, checking shape and type, and remembers which were
+/// taken so that leftovers can be reported.
+private struct WeightTableReader {
+    let file: GGMLModelFile
+    var used: Set<String> = []
+
+    init(file: GGMLModelFile) {
+        self.file = file
+    }
+
+    private mutating func take(_ name: String, _ shape: [Int]) throws -> TensorInfo {
+        guard let info = file.tensors[name] else {
+            throw ModelLoadError(path: file.path, reason: .missingTensor(name))
+        }
+        // A trailing size of 1 is the same shape (whisper.cpp writes conv biases as [1, d]).
+        func trimmed(_ s: [Int]) -> [Int] {
+            var s = s
+            while s.count > 1, s.last == 1 { s.removeLast() }
+            return s
+        }
+        guard trimmed(info.dims) == trimmed(shape) || info.dims == shape else {
+            throw ModelLoadError(path: file.path, reason: .wrongShape(tensor: name, expected: shape, found: info.dims))
+        }
+        used.insert(name)
+        return info
+    }
+
+    /// A small tensor converted to Float (f32 or f16 storage).
+    mutating func vector(_ name: String, _ shape: [Int]) throws -> [Float] {
+        let info = try take(name, shape)
+        let base = file.data(of: info)
+        switch info.type {
+        case .f32:
+            return (0..<info.elementCount).map {
+                Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
+        case .f16:
+            return (0..<info.elementCount).map {
+                Float(halfBits: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
+            }
+        default:
+            throw ModelLoadError(path: file.path, reason: .unsupportedTensorType(tensor: name, type: info.type))
+        }
+    }
+
+    /// A weight matrix used in place; `shape` is GGML's `[columns, rows]`.
+    mutating func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+        let info = try take(name, shape)
+        return WeightMatrix(type: info.type, rows: shape[1], columns: shape[0], base: file.data(of: info), owner: file)
+    }
+
+    /// A kernel-3 convolution `[3, cIn, cOut]` viewed as a `cOut × 3·cIn` matrix.
+    mutating func convolution(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+        let info = try take(name, shape)
+        guard !info.type.isQuantized else {
+            throw ModelLoadError(path: file.path, reason: .unsupportedTensorType(tensor: name, type: info.type))
+        }
+        return WeightMatrix(type: info.type, rows: shape[2], columns: shape[0] * shape[1],
+                            base: file.data(of: info), owner: file)
+    }
+
+    func checkAllUsed() throws {
+        if let extra = file.tensorOrder.first(where: { !used.contains($0) }) {
+            throw ModelLoadError(path: file.path, reason: .unexpectedTensor(extra))
+        }
+    }
+}
+
+extension Float {
+    /// Converts IEEE half-precision bits to Float exactly (subnormals, infinities and NaN included).
+    @inline(__always)
+    init(halfBits h: UInt16) {
+        let sign = UInt32(h & 0x8000) << 16
+        let exponent = Int(h >> 10) & 0x1F
+        let mantissa = UInt32(h & 0x3FF)
+        if exponent == 0x1F {
+            self = Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
+        } else if exponent != 0 {
+            self = Float(bitPattern: sign | UInt32(exponent + 112) << 23 | (mantissa << 13))
+        } else {
+            // Zero or subnormal: mantissa · 2⁻²⁴.
+            let magnitude = Float(mantissa) * (1.0 / 16_777_216.0)
+            self = sign != 0 ? -magnitude : magnitude
+        }
+    }
+}

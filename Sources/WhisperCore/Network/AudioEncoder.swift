@@ -1,0 +1,86 @@
+/// Whisper's audio encoder: two convolutions with GELU (the second halves the frame rate), the
+/// sinusoidal positional embedding, pre-norm transformer blocks and a final layer norm.
+///
+/// One call encodes one 30-second window of log-mel frames into `nAudioCtx` feature rows of width
+/// `d`. The whole forward pass is in `encode`; the arithmetic lives in the Tensor kernels.
+public final class AudioEncoder: @unchecked Sendable {
+    public let weights: EncoderWeights
+    public let hyperparameters: ModelHyperparameters
+
+    /// Mel frames in one window (30 s at 100 frames per second).
+    public static let windowFrames = 3000
+
+    // Activations, allocated once.
+    private let melByTime: FloatBuffer      // [3000][nMels]
+    private let conv1Out: FloatBuffer       // [3000][d]
+    private let x: FloatBuffer              // [ctx][d] — the residual stream
+    private let normed: FloatBuffer         // [ctx][d]
+    private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, attended: FloatBuffer, projected: FloatBuffer
+    private let hidden: FloatBuffer         // [ctx][4d]
+
+    public init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) {
+        self.weights = weights
+        self.hyperparameters = h
+        let d = h.nAudioState, ctx = h.nAudioCtx
+        melByTime = FloatBuffer(count: Self.windowFrames * h.nMels)
+        conv1Out = FloatBuffer(count: Self.windowFrames * d)
+        x = FloatBuffer(count: Self.windowFrames / 2 * d)
+        normed = FloatBuffer(count: ctx * d)
+        q = FloatBuffer(count: ctx * d)
+        k = FloatBuffer(count: ctx * d)
+        v = FloatBuffer(count: ctx * d)
+        attended = FloatBuffer(count: ctx * d)
+        projected = FloatBuffer(count: ctx * d)
+        hidden = FloatBuffer(count: ctx * 4 * d)
+    }
+
+    /// Encodes one window. `mel` is `[nMels][3000]` row-major (as `LogMelSpectrogram` lays it out);
+    /// the result is `[nAudioCtx][d]` row-major.
+    public func encode(mel: UnsafePointer<Float>, executor: ParallelExecutor) -> [Float] {
+        let h = hyperparameters
+        let d = h.nAudioState, ctx = h.nAudioCtx, nMels = h.nMels
+        let frames = Self.windowFrames
+
+        // The convolutions read time-major input.
+        for m in 0..<nMels {
+            for t in 0..<frames { melByTime[t * nMels + m] = mel[m * frames + t] }
+        }
+        conv1d(input: melByTime.pointer, frames: frames, inputChannels: nMels, weight: weights.conv1.weight,
+               bias: weights.conv1.bias!, stride: 1, output: conv1Out.pointer, executor: executor)
+        gelu(conv1Out.pointer, count: frames * d, executor: executor)
+        conv1d(input: conv1Out.pointer, frames: frames, inputChannels: d, weight: weights.conv2.weight,
+               bias: weights.conv2.bias!, stride: 2, output: x.pointer, executor: executor)
+        gelu(x.pointer, count: frames / 2 * d, executor: executor)
+        // Only the first nAudioCtx frames go on (all 1500 for the published models).
+        addInPlace(x.pointer, weights.positionalEmbedding, count: ctx * d)
+
+        for block in weights.blocks {
+            // Self-attention over all frames.
+            layerNorm(input: x.pointer, output: normed.pointer, rows: ctx, width: d,
+                      gamma: block.attentionNorm.gamma, beta: block.attentionNorm.beta, executor: executor)
+            let a = block.attention
+            matmul(normed.pointer, rows: ctx, weight: a.query.weight, bias: a.query.bias, into: q.pointer, executor: executor)
+            matmul(normed.pointer, rows: ctx, weight: a.key.weight, bias: nil, into: k.pointer, executor: executor)
+            matmul(normed.pointer, rows: ctx, weight: a.value.weight, bias: a.value.bias, into: v.pointer, executor: executor)
+            attention(query: q.pointer, queryRows: ctx, key: k.pointer, value: v.pointer, keyRows: ctx, width: d,
+                      heads: h.nAudioHead, causalOffset: nil, output: attended.pointer, executor: executor)
+            matmul(attended.pointer, rows: ctx, weight: a.out.weight, bias: a.out.bias, into: projected.pointer, executor: executor)
+            addInPlace(x.pointer, projected.pointer, count: ctx * d)
+
+            // MLP: d → 4d → GELU → d.
+            layerNorm(input: x.pointer, output: normed.pointer, rows: ctx, width: d,
+                      gamma: block.mlpNorm.gamma, beta: block.mlpNorm.beta, executor: executor)
+            matmul(normed.pointer, rows: ctx, weight: block.mlpUp.weight, bias: block.mlpUp.bias, into: hidden.pointer, executor: executor)
+            gelu(hidden.pointer, count: ctx * 4 * d, executor: executor)
+            matmul(hidden.pointer, rows: ctx, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: projected.pointer, executor: executor)
+            addInPlace(x.pointer, projected.pointer, count: ctx * d)
+        }
+
+        var features = [Float](repeating: 0, count: ctx * d)
+        features.withUnsafeMutableBufferPointer { out in
+            layerNorm(input: x.pointer, output: out.baseAddress!, rows: ctx, width: d,
+                      gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta)
+        }
+        return features
+    }
+}

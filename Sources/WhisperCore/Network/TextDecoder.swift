@@ -1,0 +1,166 @@
+/// Whisper's text decoder: token and positional embeddings, pre-norm blocks of causal
+/// self-attention (with a key/value cache), cross-attention over the audio features and an MLP,
+/// a final layer norm, and logits against the token embedding.
+public final class TextDecoder: @unchecked Sendable {
+    public let weights: DecoderWeights
+    public let hyperparameters: ModelHyperparameters
+
+    /// One slot's new tokens in a batched forward pass.
+    public struct Step: Sendable {
+        public var slot: Int
+        public var tokens: [Int]
+        /// Which of the new tokens get a row of logits (indices into `tokens`); nil: the last only.
+        public var logitRows: [Int]?
+
+        public init(slot: Int, tokens: [Int], logitRows: [Int]? = nil) {
+            self.slot = slot
+            self.tokens = tokens
+            self.logitRows = logitRows
+        }
+
+        /// Logits for every new token (teacher forcing).
+        public init(slot: Int, tokens: [Int], allLogits: Bool) {
+            self.init(slot: slot, tokens: tokens, logitRows: allLogits ? Array(tokens.indices) : nil)
+        }
+    }
+
+    // Activations, grown on demand and then reused.
+    private var capacityRows = 0
+    private var x = FloatBuffer(count: 0), normed = FloatBuffer(count: 0)
+    private var q = FloatBuffer(count: 0), k = FloatBuffer(count: 0), v = FloatBuffer(count: 0)
+    private var attended = FloatBuffer(count: 0), projected = FloatBuffer(count: 0)
+    private var hidden = FloatBuffer(count: 0)
+    private var logitRowsInput = FloatBuffer(count: 0)
+    private var logits = FloatBuffer(count: 0)
+
+    public init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
+        self.weights = weights
+        self.hyperparameters = hyperparameters
+    }
+
+    /// A key/value cache for `slots` sequences.
+    public func makeCache(slots: Int) -> KeyValueCache {
+        let h = hyperparameters
+        return KeyValueCache(layers: h.nTextLayer, slots: slots, capacity: h.nTextCtx, width: h.nTextState)
+    }
+
+    /// Projects one window's audio features (`[rows][d]`) to every layer's cross-attention keys and values.
+    public func crossAttention(features: [Float], executor: ParallelExecutor) -> CrossAttentionCache {
+        let d = hyperparameters.nTextState
+        let rows = features.count / d
+        let cache = CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
+        features.withUnsafeBufferPointer { f in
+            for (i, block) in weights.blocks.enumerated() {
+                let a = block.crossAttention
+                matmul(f.baseAddress!, rows: rows, weight: a.key.weight, bias: nil, into: cache.keys[i].pointer, executor: executor)
+                matmul(f.baseAddress!, rows: rows, weight: a.value.weight, bias: a.value.bias, into: cache.values[i].pointer, executor: executor)
+            }
+        }
+        return cache
+    }
+
+    private func ensureCapacity(rows: Int) {
+        guard rows > capacityRows else { return }
+        let d = hyperparameters.nTextState
+        capacityRows = max(rows, 8)
+        x = FloatBuffer(count: capacityRows * d)
+        normed = FloatBuffer(count: capacityRows * d)
+        q = FloatBuffer(count: capacityRows * d)
+        k = FloatBuffer(count: capacityRows * d)
+        v = FloatBuffer(count: capacityRows * d)
+        attended = FloatBuffer(count: capacityRows * d)
+        projected = FloatBuffer(count: capacityRows * d)
+        hidden = FloatBuffer(count: capacityRows * 4 * d)
+        logitRowsInput = FloatBuffer(count: capacityRows * d)
+        logits = FloatBuffer(count: capacityRows * hyperparameters.nVocab)
+    }
+
+    /// The largest number of tokens a slot can hold.
+    public var contextLength: Int { hyperparameters.nTextCtx }
+
+    /// Feeds each step's tokens after those already cached in its slot and returns the logits:
+    /// for each step in order, one row per entry of its `logitRows` (or for its last token).
+    /// The buffer is valid until the next call.
+    public func decode(_ steps: [Step], cache: KeyValueCache, cross: CrossAttentionCache,
+                       executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        let h = hyperparameters
+        let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
+        let totalRows = steps.reduce(0) { $0 + $1.tokens.count }
+        let totalLogitRows = steps.reduce(0) { $0 + ($1.logitRows?.count ?? 1) }
+        ensureCapacity(rows: max(totalRows, totalLogitRows))
+        precondition(steps.allSatisfy { cache.lengths[$0.slot] + $0.tokens.count <= h.nTextCtx },
+                     "the decoder context holds at most nTextCtx tokens")
+
+        // Embeddings: token row + position row.
+        var row = 0
+        for step in steps {
+            let start = cache.lengths[step.slot]
+            for (i, token) in step.tokens.enumerated() {
+                let out = x.pointer + row * d
+                weights.tokenEmbedding.dequantizeRow(token, into: out)
+                weights.positionalEmbedding.withUnsafeBufferPointer { p in
+                    addInPlace(out, p.baseAddress! + (start + i) * d, count: d)
+                }
+                row += 1
+            }
+        }
+
+        for (layer, block) in weights.blocks.enumerated() {
+            // Causal self-attention; new keys/values are appended to each slot's cache.
+            layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
+                      gamma: block.selfAttentionNorm.gamma, beta: block.selfAttentionNorm.beta)
+            let sa = block.selfAttention
+            matmul(normed.pointer, rows: totalRows, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer, executor: executor)
+            matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
+            matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
+            var first = 0
+            for step in steps {
+                let n = step.tokens.count, past = cache.lengths[step.slot]
+                let keys = cache.keyRows(layer: layer, slot: step.slot)
+                let values = cache.valueRows(layer: layer, slot: step.slot)
+                (keys + past * d).update(from: k.pointer + first * d, count: n * d)
+                (values + past * d).update(from: v.pointer + first * d, count: n * d)
+                attention(query: q.pointer + first * d, queryRows: n, key: keys, value: values, keyRows: past + n,
+                          width: d, heads: heads, causalOffset: past, output: attended.pointer + first * d, executor: executor)
+                first += n
+            }
+            matmul(attended.pointer, rows: totalRows, weight: sa.out.weight, bias: sa.out.bias, into: projected.pointer, executor: executor)
+            addInPlace(x.pointer, projected.pointer, count: totalRows * d)
+
+            // Cross-attention over the window's audio features (all slots see the same audio).
+            layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
+                      gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
+            let ca = block.crossAttention
+            matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
+            attention(query: q.pointer, queryRows: totalRows, key: cross.keys[layer].pointer, value: cross.values[layer].pointer,
+                      keyRows: cross.rows, width: d, heads: heads, causalOffset: nil, output: attended.pointer, executor: executor)
+            matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
+            addInPlace(x.pointer, projected.pointer, count: totalRows * d)
+
+            // MLP.
+            layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
+                      gamma: block.mlpNorm.gamma, beta: block.mlpNorm.beta)
+            matmul(normed.pointer, rows: totalRows, weight: block.mlpUp.weight, bias: block.mlpUp.bias, into: hidden.pointer, executor: executor)
+            gelu(hidden.pointer, count: totalRows * 4 * d)
+            matmul(hidden.pointer, rows: totalRows, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: projected.pointer, executor: executor)
+            addInPlace(x.pointer, projected.pointer, count: totalRows * d)
+        }
+        for step in steps { cache.lengths[step.slot] += step.tokens.count }
+
+        // Final norm and logits, only for the rows the caller wants.
+        var outRows = 0
+        var first = 0
+        for step in steps {
+            let n = step.tokens.count
+            for r in step.logitRows ?? [n - 1] {
+                (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + r) * d, count: d)
+                outRows += 1
+            }
+            first += n
+        }
+        layerNorm(input: logitRowsInput.pointer, output: logitRowsInput.pointer, rows: outRows, width: d,
+                  gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta)
+        matmul(logitRowsInput.pointer, rows: outRows, weight: weights.tokenEmbedding, bias: nil, into: logits.pointer, executor: executor)
+        return UnsafeBufferPointer(start: logits.pointer, count: outRows * nVocab)
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Measures the engine's parts on a loaded model, in the spirit of whisper.cpp's `bench`:
+/// the encoder on one 30-second window and the decoder's time per token with a warm cache.
+public struct ModelBenchmark {
+    public struct Figures: Sendable {
+        /// Seconds for each encoder run.
+        public var encoderRuns: [Double] = []
+        /// Seconds per token for each decoder run.
+        public var decoderPerTokenRuns: [Double] = []
+        /// Seconds to compute the log-mel spectrogram of 30 s of audio, per run.
+        public var melRuns: [Double] = []
+    }
+
+    public let model: WhisperModel
+    public let threads: Int
+
+    public init(model: WhisperModel, threads: Int) {
+        self.model = model
+        self.threads = threads
+    }
+
+    /// Runs `runs` measurements of each part (after one warm-up run) on `samples` (or 30 s of a
+    /// synthetic signal when nil), decoding `tokensPerRun` tokens per decoder run.
+    public func run(runs: Int = 5, tokensPerRun: Int = 64, samples: [Float]? = nil) throws -> Figures {
+        let h = model.hyperparameters
+        let executor = ParallelExecutor(threads: threads)
+        let encoder = AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
+        let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
+        let tokenizer = try Tokenizer(vocabulary: model.file.vocabulary, vocabularySize: h.nVocab)
+        let audio = samples ?? (0..<480_000).map { Float(sin(Double($0) * 0.05) * 0.1 + sin(Double($0) * 0.0123) * 0.05) }
+        let melMaker = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
+
+        var figures = Figures()
+        var window = [Float](repeating: 0, count: h.nMels * 3000)
+        var features: [Float] = []
+        for run in 0...runs {
+            var clock = Date()
+            let mel = melMaker.compute(samples: Array(audio.prefix(480_000)), executor: executor)
+            let melTime = -clock.timeIntervalSinceNow
+            for m in 0..<h.nMels {
+                for t in 0..<3000 { window[m * 3000 + t] = mel.values[m * mel.frameCount + t] }
+            }
+            clock = Date()
+            features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
+            let encodeTime = -clock.timeIntervalSinceNow
+            if run > 0 {
+                figures.melRuns.append(melTime)
+                figures.encoderRuns.append(encodeTime)
+            }
+        }
+
+        let cross = decoder.crossAttention(features: features, executor: executor)
+        let cache = decoder.makeCache(slots: 1)
+        let specials = tokenizer.specialTokens
+        let count = min(tokensPerRun, h.nTextCtx - 1)
+        for run in 0...runs {
+            cache.reset()
+            var token = specials.startOfTranscript
+            let clock = Date()
+            for _ in 0..<count {
+                let logits = decoder.decode([.init(slot: 0, tokens: [token])], cache: cache, cross: cross, executor: executor)
+                // Follow the text tokens the model likes best, as greedy decoding would.
+                var best = 0
+                var bestValue = -Float.infinity
+                for i in 0..<specials.endOfText where logits[i] > bestValue { best = i; bestValue = logits[i] }
+                token = best
+            }
+            if run > 0 { figures.decoderPerTokenRuns.append(-clock.timeIntervalSinceNow / Double(count)) }
+        }
+        return figures
+    }
+
+    public static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}

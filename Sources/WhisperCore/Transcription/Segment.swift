@@ -1,0 +1,56 @@
+/// A stretch of the recording and what was said in it.
+public struct Segment: Sendable, Equatable, Codable {
+    /// Start and end, in seconds from the beginning of the recording.
+    public var start: Double
+    public var end: Double
+    public var text: String
+    /// The segment's tokens, timestamp tokens included.
+    public var tokens: [Int]
+    /// Statistics of the window the segment came from.
+    public var averageLogProb: Double
+    public var noSpeechProbability: Double
+    public var temperature: Float
+    public var compressionRatio: Double
+
+    public init(start: Double, end: Double, text: String, tokens: [Int], averageLogProb: Double = 0,
+                noSpeechProbability: Double = 0, temperature: Float = 0, compressionRatio: Double = 0) {
+        self.start = start
+        self.end = end
+        self.text = text
+        self.tokens = tokens
+        self.averageLogProb = averageLogProb
+        self.noSpeechProbability = noSpeechProbability
+        self.temperature = temperature
+        self.compressionRatio = compressionRatio
+    }
+}
+
+/// One decoded 30-second window, for diagnostics and replay tests.
+public struct WindowRecord: Sendable, Equatable {
+    /// Where the window started, in 10 ms mel frames.
+    public var seek: Int
+    public var result: DecodingResult
+}
+
+/// Everything a transcription produced.
+public struct TranscriptionResult: Sendable {
+    public var segments: [Segment]
+    public var windows: [WindowRecord]
+    /// The language transcribed (detected or given); nil for English-only models.
+    public var language: String?
+    public var timings: Timings
+
+    /// The transcript as one string.
+    public var text: String { segments.map(\.text).joined() }
+}
+
+/// Where the time went, in seconds.
+public struct Timings: Sendable, Equatable {
+    public var mel: Double = 0
+    public var encode: Double = 0
+    public var decode: Double = 0
+    public var decodedTokens: Int = 0
+    public var windows: Int = 0
+
+    public init() {}
+}

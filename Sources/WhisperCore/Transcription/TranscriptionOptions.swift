@@ -1,0 +1,28 @@
+/// How a whole recording is transcribed (OpenAI's `transcribe()` arguments, whisper.cpp's options).
+public struct TranscriptionOptions: Sendable, Equatable {
+    /// Per-window decoding: language, task, beam size, best-of, timestamps, suppression.
+    public var decoding = DecodingOptions()
+    /// Temperatures tried in turn while a window's result looks wrong (repetitive or improbable).
+    /// A single `[0]` disables the fallback.
+    public var temperatures: [Float] = [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    /// A window whose text compresses better than this (gzip ratio) is decoded again, hotter.
+    public var compressionRatioThreshold: Double? = 2.4
+    /// A window whose average token log-probability is below this is decoded again, hotter.
+    public var logProbThreshold: Double? = -1.0
+    /// A window whose no-speech probability is above this (and log-probability low) is silence: skipped.
+    public var noSpeechThreshold: Double? = 0.6
+    /// Feed the previous window's text as a prompt to the next.
+    public var conditionOnPreviousText = true
+    /// Text to prime the first window with (names, spelling, style).
+    public var initialPrompt: String? = nil
+    /// At most this many previous-text tokens in a prompt (whisper.cpp's `-mc`); nil: half the context.
+    public var maxTextContext: Int? = nil
+    /// Start transcribing this far into the audio, in seconds.
+    public var offset: Double = 0
+    /// Transcribe at most this much audio, in seconds (nil: to the end).
+    public var duration: Double? = nil
+    /// Threads for the encoder, decoder and front end. Results do not depend on it.
+    public var threads: Int = 1
+
+    public init() {}
+}

@@ -1,0 +1,66 @@
+import XCTest
+@testable import WhisperCore
+
+/// Teacher-forced logits of the encoder + decoder against the float64 reference, on the mel the
+/// reference itself computes (so these tests isolate the network from the audio front end).
+final class NetworkParityTests: XCTestCase {
+    /// The prompt and the 40 teacher-forced tokens of `reference/logits/MODEL.jfk.top.tsv`.
+    static func referenceTokens(model: String) throws -> [Int] {
+        let prompt = try String(contentsOfFile: try SharedData.reference("logits/\(model).jfk.prompt.txt"), encoding: .utf8)
+            .split(separator: " ")[1].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        let rows = try String(contentsOfFile: try SharedData.reference("logits/\(model).jfk.top.tsv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: "\t") }
+        // One row per fed token: the prompt, then 40 tokens.
+        let fed = rows.compactMap { Int($0[1]) }
+        XCTAssertEqual(Array(fed.prefix(prompt.count)), prompt)
+        return fed
+    }
+
+    func check(model name: String, tolerance: Float) throws {
+        let modelPath = try SharedData.model(name + ".bin")
+        let audio = try SharedData.sample("jfk.wav")
+        let tokens = try Self.referenceTokens(model: name)
+        let model = try WhisperModel(path: modelPath)
+        let h = model.hyperparameters
+        let mel = try PythonReference.mel(model: modelPath, audio: audio)
+        let frames = mel.count / h.nMels
+        // The first window: [nMels][3000] out of [nMels][frames].
+        var window = [Float](repeating: 0, count: h.nMels * 3000)
+        for m in 0..<h.nMels { for t in 0..<3000 { window[m * 3000 + t] = mel[m * frames + t] } }
+
+        let executor = ParallelExecutor(threads: 2)
+        let encoder = AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
+        let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
+        let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
+        let cross = decoder.crossAttention(features: features, executor: executor)
+        let cache = decoder.makeCache(slots: 1)
+        // Feed the prompt at once, then the rest one token at a time through the KV cache.
+        let nPrompt = tokens.count - 40
+        var ours = Array(decoder.decode([.init(slot: 0, tokens: Array(tokens[..<nPrompt]), allLogits: true)],
+                                        cache: cache, cross: cross, executor: executor))
+        for t in tokens[nPrompt...] {
+            ours += decoder.decode([.init(slot: 0, tokens: [t])], cache: cache, cross: cross, executor: executor)
+        }
+        let reference = try PythonReference.logits(model: modelPath, audio: audio, tokens: tokens)
+        XCTAssertEqual(ours.count, reference.count)
+
+        var maxDiff: Float = 0
+        var top1Checked = 0
+        for row in 0..<tokens.count {
+            let o = ours[(row * h.nVocab)..<((row + 1) * h.nVocab)]
+            let r = reference[(row * h.nVocab)..<((row + 1) * h.nVocab)]
+            for (a, b) in zip(o, r) { maxDiff = max(maxDiff, abs(a - b)) }
+            let sorted = r.enumerated().sorted { $0.element > $1.element }
+            if sorted[0].element - sorted[1].element > tolerance {
+                XCTAssertEqual(o.indices.max { o[$0] < o[$1] }! - o.startIndex, sorted[0].offset, "\(name): top-1 of row \(row)")
+                top1Checked += 1
+            }
+        }
+        print("\(name): max |logit − reference| = \(maxDiff) over \(tokens.count) rows; top-1 checked on \(top1Checked)")
+        XCTAssertLessThanOrEqual(maxDiff, tolerance, name)
+    }
+
+    func testNanoF16() throws { try check(model: "nano-synthetic-f16", tolerance: 2e-3) }
+    func testNanoV3F16() throws { try check(model: "nano-v3-synthetic-f16", tolerance: 2e-3) }
+    func testTinyEnF16() throws { try check(model: "tiny.en-synthetic-f16", tolerance: 2e-3) }
+}
