@@ -10,8 +10,8 @@
 ///
 /// Many queries (the encoder): blocks of 64 query rows per head go to the threads; each block's
 /// scores against all keys (64 × keyRows floats, L2-sized) are computed with the GEMM micro-kernel,
-/// normalized, and multiplied by V — the full score matrix never exists (see `blockedAttention`). Few queries (the
-/// decoder): one piece per (head, query), dot products and a weighted sum of value rows.
+/// normalized, and multiplied by V — the full score matrix never exists (see `blockedAttention`).
+/// Few queries (the decoder): keys and values streamed in row order (see `rowwiseAttention`).
 public func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<Float>,
                       value: UnsafePointer<Float>, keyRows: Int, width: Int, heads: Int, causalOffset: Int?,
                       output: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
@@ -49,26 +49,75 @@ struct AttentionShape {
 
 // MARK: - few queries
 
+/// Keys per piece of work in the few-query path (fixed, so results do not depend on the thread count).
+private let keysPerChunk = 128
+
+/// One query row at a time, streaming the keys and values once, front to back, every head of a
+/// key row together (the decoder's cross-attention reads 1500 keys per layer and token, usually
+/// from memory: sequential rows prefetch well, per-head column slices do not):
+///
+/// 1. scores of every head for each chunk of 128 keys (chunks in parallel);
+/// 2. softmax per head, normalization folded into the weights;
+/// 3. each chunk's weighted sum of its value rows, all heads (chunks in parallel);
+/// 4. the chunk sums added in chunk order.
 private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>,
                               _ value: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
                               _ executor: ParallelExecutor) {
     let hd = s.headWidth
-    let scale = s.scale
-    executor.forEach(s.heads * s.queryRows, workspaceFloats: s.keyRows) { piece, scores in
-        let h = piece % s.heads
-        let i = piece / s.heads
-        let column = h * hd
-        let q = query + i * s.width + column
-        let out = output + i * s.width + column
+    let chunks = (s.keyRows + keysPerChunk - 1) / keysPerChunk
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, s.heads * s.keyRows))
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, chunks * s.width))
+    defer {
+        scores.deallocate()
+        partials.deallocate()
+    }
+    for i in 0..<s.queryRows {
+        let q = query + i * s.width
+        let out = output + i * s.width
         let n = s.visibleKeys(i)
         guard n > 0 else {
-            out.update(repeating: 0, count: hd)
-            return
+            out.update(repeating: 0, count: s.width)
+            continue
         }
-        for j in 0..<n { scores[j] = scale * dot(q, key + j * s.width + column, hd) }
-        softmax(scores, count: n)
-        weightedSum(scores, n, value + column, s.width, hd, out)
+        let usedChunks = (n + keysPerChunk - 1) / keysPerChunk
+        let scale = s.scale
+        executor.forEach(usedChunks) { c in
+            for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
+                let k = key + j * s.width
+                for h in 0..<s.heads {
+                    scores[h * s.keyRows + j] = scale * dot(q + h * hd, k + h * hd, hd)
+                }
+            }
+        }
+        for h in 0..<s.heads {
+            let row = scores + h * s.keyRows
+            softmax(row, count: n)
+        }
+        executor.forEach(usedChunks) { c in
+            let partial = partials + c * s.width
+            partial.update(repeating: 0, count: s.width)
+            for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
+                let v = value + j * s.width
+                for h in 0..<s.heads {
+                    axpy(scores[h * s.keyRows + j], v + h * hd, partial + h * hd, hd)
+                }
+            }
+        }
+        out.update(from: partials, count: s.width)
+        for c in 1..<usedChunks { addInPlace(out, partials + c * s.width, count: s.width) }
     }
+}
+
+/// y[0..<count] += a · x[0..<count].
+@inline(__always)
+private func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+    let av = SIMD16<Float>(repeating: a)
+    var p = 0
+    while p + 16 <= count {
+        SIMDMemory.store(SIMDMemory.load(y + p).addingProduct(av, SIMDMemory.load(x + p)), y + p)
+        p += 16
+    }
+    while p < count { y[p] = y[p].addingProduct(a, x[p]); p += 1 }
 }
 
 /// Σ_p a[p]·b[p].
@@ -83,40 +132,6 @@ private func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: 
     var sum = SIMDMemory.sum(acc)
     while p < count { sum = sum.addingProduct(a[p], b[p]); p += 1 }
     return sum
-}
-
-/// out[0..<width] = Σ_j weights[j] · rows[j·stride ..< j·stride + width], 64 columns per pass.
-@inline(__always)
-private func weightedSum(_ weights: UnsafePointer<Float>, _ n: Int, _ rows: UnsafePointer<Float>, _ stride: Int,
-                         _ width: Int, _ out: UnsafeMutablePointer<Float>) {
-    var c = 0
-    while c + 64 <= width {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-        var row = rows + c
-        for j in 0..<n {
-            let w = SIMD16<Float>(repeating: weights[j])
-            a0 = a0.addingProduct(w, SIMDMemory.load(row))
-            a1 = a1.addingProduct(w, SIMDMemory.load(row + 16))
-            a2 = a2.addingProduct(w, SIMDMemory.load(row + 32))
-            a3 = a3.addingProduct(w, SIMDMemory.load(row + 48))
-            row += stride
-        }
-        SIMDMemory.store(a0, out + c); SIMDMemory.store(a1, out + c + 16)
-        SIMDMemory.store(a2, out + c + 32); SIMDMemory.store(a3, out + c + 48)
-        c += 64
-    }
-    while c + 16 <= width {
-        var a0 = SIMD16<Float>()
-        for j in 0..<n { a0 = a0.addingProduct(SIMD16(repeating: weights[j]), SIMDMemory.load(rows + j * stride + c)) }
-        SIMDMemory.store(a0, out + c)
-        c += 16
-    }
-    while c < width {
-        var a: Float = 0
-        for j in 0..<n { a = a.addingProduct(weights[j], rows[j * stride + c]) }
-        out[c] = a
-        c += 1
-    }
 }
 
 // MARK: - many queries

@@ -57,18 +57,11 @@ enum GEMV {
                     }
                     i += 4
                 }
-                // Single activation rows: two weight rows at a time share each load of x.
+                // Single activation rows. (Interleaving two weight rows to share the loads of x
+                // was measured: it makes the f16 stream from memory several times slower.)
                 while i < n {
-                    var r = first
-                    while r + 1 < end {
-                        let s = dot2(D.self, weight.row(r), weight.row(r + 1), x + i * k, k, sums + i * chunks, tables)
-                        out[i * m + r] = (bias?[r] ?? 0) + s.0
-                        out[i * m + r + 1] = (bias?[r + 1] ?? 0) + s.1
-                        r += 2
-                    }
-                    if r < end {
-                        out[i * m + r] = (bias?[r] ?? 0) + dot2(D.self, weight.row(r), weight.row(r), x + i * k, k,
-                                                                sums + i * chunks, tables).0
+                    for r in first..<end {
+                        out[i * m + r] = (bias?[r] ?? 0) + dot1(D.self, weight.row(r), x + i * k, k, sums + i * chunks, tables)
                     }
                     i += 1
                 }
@@ -76,30 +69,23 @@ enum GEMV {
         }
     }
 
-    /// Σ_p rowA[p]·x[p] and Σ_p rowB[p]·x[p] (`sums`: block sums of x, for formats with offsets).
+    /// Σ_p row[p]·x[p] (`sums`: block sums of x, for formats with offsets).
     ///
     /// Every (weight row, activation row) pair is summed in the same order here and in `dot4`, so a
-    /// result depends neither on the batch size nor on the row's neighbours.
+    /// result depends neither on the batch size nor on the row's position in the batch.
     @inline(__always)
-    static func dot2<D: WeightRowDecoder>(_: D.Type, _ rowA: UnsafeRawPointer, _ rowB: UnsafeRawPointer,
-                                          _ x: UnsafePointer<Float>, _ k: Int, _ sums: UnsafePointer<Float>,
-                                          _ tables: DecodingTables) -> (Float, Float) {
+    static func dot1<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ k: Int,
+                                          _ sums: UnsafePointer<Float>, _ tables: DecodingTables) -> Float {
         let chunks = k / 32
-        var a = Accumulator(), b = Accumulator()
+        var a = Accumulator()
         for c in 0..<chunks {
-            let pa = rowA + c * D.chunkBytes, pb = rowB + c * D.chunkBytes
-            let x0 = SIMDMemory.load(x + 32 * c), x1 = SIMDMemory.load(x + 32 * c + 16)
-            let (aLo, aHi) = D.codes(pa, tables)
-            a.add(D.self, pa, aLo, aHi, x0, x1, sums[c])
-            let (bLo, bHi) = D.codes(pb, tables)
-            b.add(D.self, pb, bLo, bHi, x0, x1, sums[c])
+            let p = row + c * D.chunkBytes
+            let (lo, hi) = D.codes(p, tables)
+            a.add(D.self, p, lo, hi, SIMDMemory.load(x + 32 * c), SIMDMemory.load(x + 32 * c + 16), sums[c])
         }
-        var ta: Float = 0, tb: Float = 0
-        for p in (32 * chunks)..<k {
-            ta = ta.addingProduct(D.scalar(rowA, p), x[p])
-            tb = tb.addingProduct(D.scalar(rowB, p), x[p])
-        }
-        return (a.total + ta, b.total + tb)
+        var tail: Float = 0
+        for p in (32 * chunks)..<k { tail = tail.addingProduct(D.scalar(row, p), x[p]) }
+        return a.total + tail
     }
 
     /// Σ_p row[p]·x_i[p] for four activation rows `x_i = x + i·k` sharing each decoded weight block
@@ -154,3 +140,4 @@ enum GEMV {
         var total: Float { SIMDMemory.sum(lo + hi) + offsets }
     }
 }
+
