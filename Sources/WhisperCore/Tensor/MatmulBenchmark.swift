@@ -78,7 +78,7 @@ public enum MatmulBenchmark {
                     matmul(x, rows: c.rows, weight: weights.matrix, bias: bias, into: out, executor: executor)
                 }
                 results.append(Result(name: c.description, threads: t, seconds: seconds, cpuSeconds: cpu, flops: c.flops,
-                                      weightBytes: c.rows <= gemvMaxRows ? c.weightBytes : 0))
+                                      weightBytes: c.rows <= gemvMaxRows(c.type) ? c.weightBytes : 0))
             }
         }
         return results
