@@ -66,9 +66,8 @@ enum Subcommand: String, CaseIterable {
             return ModelsCommand.run(arguments)
         case .modelInfo:
             return ModelInfoCommand.run(arguments)
-        default:
-            Console.error("'\(rawValue)' is not available in this build yet")
-            return 2
+        case .quantize:
+            return QuantizeCommand.run(arguments)
         }
     }
 }
