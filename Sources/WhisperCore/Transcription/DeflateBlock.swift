@@ -111,7 +111,7 @@ struct DeflateBlock {
     /// Counts the code-length symbols zlib emits for `lengths[0...last]`: a length that repeats is
     /// sent once and then as "repeat previous" (16, 3–6 times); runs of zeros as 17 (3–10) or
     /// 18 (11–138); runs too short for a repeat code are sent length by length.
-    private static func countRuns(of lengths: [Int], through last: Int, into counts: inout [Int]) {
+    static func countRuns(of lengths: [Int], through last: Int, into counts: inout [Int]) {
         var previous = -1
         var next = lengths[0]
         var run = 0

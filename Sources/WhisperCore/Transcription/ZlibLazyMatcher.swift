@@ -39,100 +39,141 @@ struct ZlibLazyMatcher {
     static let niceLength = 128
     static let maxChain = 128
 
+    /// The input.
+    private let data: UnsafeBufferPointer<UInt8>
+    private let count: Int
+    /// Hash heads and chain links hold buffer offsets (absolute position − `bufferStart`), as zlib's
+    /// do; 0 means "none". Sliding the buffer subtracts a window from all of them.
+    private let head: UnsafeMutableBufferPointer<UInt16>
+    /// Chain links, indexed by buffer offset modulo the window (only as many as the input needs).
+    private let previous: UnsafeMutableBufferPointer<UInt16>
+
+    private var bufferStart = 0   // absolute position of the buffer's first byte
+    private var bufferedEnd = 0   // absolute end of the input read into the buffer
+    private var position = 0      // zlib's strstart, absolute
+    private var blockStart = 0    // absolute
+    private var block = DeflateBlock()
+    private var matchLength = DeflateAlphabet.minMatch - 1
+    private var matchStart = 0    // absolute
+    private var matchAvailable = false
+
     /// Runs the parse over `data` and hands each finished block to `emit` with the number of input
     /// bytes it covers, whether those bytes are still in zlib's buffer (a stored block needs them),
     /// and whether it is the last block.
     static func parse(_ data: UnsafeBufferPointer<UInt8>,
                       emit: (_ block: DeflateBlock, _ storedLength: Int, _ storable: Bool, _ isLast: Bool) -> Void) {
-        // Hash heads and chain links hold buffer offsets (absolute position − `bufferStart`), as
-        // zlib's do; 0 means "none". Sliding the buffer subtracts a window from all of them.
-        var head = [UInt16](repeating: 0, count: hashSize)
-        var previous = [UInt16](repeating: 0, count: windowSize)
-        let count = data.count
-
-        var bufferStart = 0   // absolute position of the buffer's first byte
-        var bufferedEnd = 0   // absolute end of the input read into the buffer
-        var position = 0      // zlib's strstart, absolute
-        var blockStart = 0    // absolute
-        var block = DeflateBlock()
-
-        var matchLength = DeflateAlphabet.minMatch - 1
-        var matchStart = 0    // absolute
-        var matchAvailable = false
-
-        @inline(__always) func hash(_ p: Int) -> Int {
-            ((Int(data[p]) << (2 * hashShift)) ^ (Int(data[p + 1]) << hashShift) ^ Int(data[p + 2])) & hashMask
+        let head = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: hashSize)
+        head.initialize(repeating: 0)
+        // Below one window of input, buffer offsets never wrap: one link per byte is enough.
+        let previous = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: max(1, min(data.count, windowSize)))
+        previous.initialize(repeating: 0)
+        defer {
+            head.deallocate()
+            previous.deallocate()
         }
+        var matcher = ZlibLazyMatcher(data: data, head: head, previous: previous)
+        matcher.run(emit: emit)
+    }
 
-        /// Inserts position `p` into its hash chain; returns the previous head (a buffer offset, 0 = none).
-        @inline(__always) func insert(_ p: Int) -> Int {
-            let key = hash(p)
-            let older = head[key]
-            let offset = p - bufferStart
-            previous[offset & windowMask] = older
-            head[key] = UInt16(truncatingIfNeeded: offset)
-            return Int(older)
-        }
+    private init(data: UnsafeBufferPointer<UInt8>,
+                 head: UnsafeMutableBufferPointer<UInt16>, previous: UnsafeMutableBufferPointer<UInt16>) {
+        self.data = data
+        self.count = data.count
+        self.head = head
+        self.previous = previous
+    }
 
-        /// zlib's fill_window: slide the buffer when the position is deep in its upper half, then
-        /// top it up from the input.
-        func fillBuffer() {
-            repeat {
-                var room = bufferSize - (bufferedEnd - bufferStart)
-                if position - bufferStart >= windowSize + maxDistance {
-                    bufferStart += windowSize
-                    room += windowSize
-                    for i in 0..<hashSize {
-                        let v = Int(head[i])
-                        head[i] = v >= windowSize ? UInt16(v - windowSize) : 0
-                    }
-                    for i in 0..<windowSize {
-                        let v = Int(previous[i])
-                        previous[i] = v >= windowSize ? UInt16(v - windowSize) : 0
-                    }
-                }
-                if bufferedEnd == count { break }
-                bufferedEnd += min(count - bufferedEnd, room)
-            } while bufferedEnd - position < minLookahead && bufferedEnd < count
-        }
+    @inline(__always)
+    private func hash(_ p: Int) -> Int {
+        ((Int(data[p]) << (2 * Self.hashShift)) ^ (Int(data[p + 1]) << Self.hashShift) ^ Int(data[p + 2])) & Self.hashMask
+    }
 
-        /// zlib's longest_match: the longest match for `position` along the chain from `chainHead`
-        /// that beats `previousLength`; returns that length (or `previousLength`), sets `matchStart`.
-        func longestMatch(from chainHead: Int, previousLength: Int) -> Int {
-            var chain = previousLength >= goodLength ? maxChain >> 2 : maxChain
-            let lookahead = bufferedEnd - position
-            let nice = min(niceLength, lookahead)
-            let limit = min(DeflateAlphabet.maxMatch, lookahead)
-            let offset = position - bufferStart
-            let oldest = offset > maxDistance ? offset - maxDistance : 0
-            var best = previousLength
-            var candidate = chainHead
-            repeat {
-                let start = bufferStart + candidate
-                // Only a longer match counts, so the byte just past the best length must agree.
-                if best < limit && data[start + best] == data[position + best] {
-                    var length = 0
-                    while length < limit && data[start + length] == data[position + length] { length += 1 }
-                    if length > best {
-                        matchStart = start
-                        best = length
-                        if length >= nice { break }
+    /// Inserts position `p` into its hash chain; returns the previous head (a buffer offset, 0 = none).
+    @inline(__always)
+    private func insert(_ p: Int) -> Int {
+        let key = hash(p)
+        let older = head[key]
+        let offset = p - bufferStart
+        previous[offset & Self.windowMask] = older
+        head[key] = UInt16(truncatingIfNeeded: offset)
+        return Int(older)
+    }
+
+    /// zlib's fill_window: slide the buffer when the position is deep in its upper half, then top
+    /// it up from the input.
+    private mutating func fillBuffer() {
+        repeat {
+            var room = Self.bufferSize - (bufferedEnd - bufferStart)
+            if position - bufferStart >= Self.windowSize + Self.maxDistance {
+                bufferStart += Self.windowSize
+                room += Self.windowSize
+                for table in [head, previous] {
+                    for i in table.indices {
+                        let v = table[i]
+                        table[i] = v >= UInt16(Self.windowSize) ? v - UInt16(Self.windowSize) : 0
                     }
                 }
-                candidate = Int(previous[candidate & windowMask])
-                chain -= 1
-            } while candidate > oldest && chain != 0
-            return min(best, lookahead)
-        }
+            }
+            if bufferedEnd == count { break }
+            bufferedEnd += min(count - bufferedEnd, room)
+        } while bufferedEnd - position < Self.minLookahead && bufferedEnd < count
+    }
 
-        func finishBlock(at end: Int, isLast: Bool) {
-            emit(block, end - blockStart, blockStart >= bufferStart, isLast)
-            block.reset()
-            blockStart = end
+    /// How many bytes at `a` and `b` agree, up to `limit` (`a` < `b`, `b + limit` ≤ `count`).
+    @inline(__always)
+    private func commonPrefix(_ a: Int, _ b: Int, limit: Int) -> Int {
+        var length = 0
+        let raw = UnsafeRawBufferPointer(data)
+        while length + 8 <= limit {
+            let x = raw.loadUnaligned(fromByteOffset: a + length, as: UInt64.self)
+            let y = raw.loadUnaligned(fromByteOffset: b + length, as: UInt64.self)
+            let difference = UInt64(littleEndian: x ^ y)
+            if difference != 0 { return length + difference.trailingZeroBitCount >> 3 }
+            length += 8
         }
+        while length < limit && data[a + length] == data[b + length] { length += 1 }
+        return length
+    }
 
+    /// zlib's longest_match: the longest match for `position` along the chain from `chainHead` that
+    /// beats `previousLength`; returns that length (or `previousLength`) and sets `matchStart`.
+    private mutating func longestMatch(from chainHead: Int, previousLength: Int) -> Int {
+        var chain = previousLength >= Self.goodLength ? Self.maxChain >> 2 : Self.maxChain
+        let lookahead = bufferedEnd - position
+        let nice = min(Self.niceLength, lookahead)
+        let limit = min(DeflateAlphabet.maxMatch, lookahead)
+        let offset = position - bufferStart
+        let oldest = offset > Self.maxDistance ? offset - Self.maxDistance : 0
+        var best = previousLength
+        var candidate = chainHead
+        repeat {
+            let start = bufferStart + candidate
+            // Only a longer match counts, so the byte just past the best length must agree.
+            if best < limit && data[start + best] == data[position + best] {
+                let length = commonPrefix(start, position, limit: limit)
+                if length > best {
+                    matchStart = start
+                    best = length
+                    if length >= nice { break }
+                }
+            }
+            candidate = Int(previous[candidate & Self.windowMask])
+            chain -= 1
+        } while candidate > oldest && chain != 0
+        return min(best, lookahead)
+    }
+
+    private mutating func finishBlock(at end: Int, isLast: Bool,
+                                      emit: (DeflateBlock, Int, Bool, Bool) -> Void) {
+        emit(block, end - blockStart, blockStart >= bufferStart, isLast)
+        block.reset()
+        blockStart = end
+    }
+
+    /// zlib's deflate_slow, from the first byte to the final block.
+    private mutating func run(emit: (DeflateBlock, Int, Bool, Bool) -> Void) {
         while true {
-            if bufferedEnd - position < minLookahead {
+            if bufferedEnd - position < Self.minLookahead {
                 fillBuffer()
                 if bufferedEnd == position { break }
             }
@@ -145,9 +186,10 @@ struct ZlibLazyMatcher {
             let previousMatch = matchStart
             matchLength = DeflateAlphabet.minMatch - 1
 
-            if chainHead != 0 && previousLength < maxLazy && position - bufferStart - chainHead <= maxDistance {
+            if chainHead != 0 && previousLength < Self.maxLazy
+                && position - bufferStart - chainHead <= Self.maxDistance {
                 matchLength = longestMatch(from: chainHead, previousLength: previousLength)
-                if matchLength == DeflateAlphabet.minMatch && position - matchStart > tooFar {
+                if matchLength == DeflateAlphabet.minMatch && position - matchStart > Self.tooFar {
                     matchLength = DeflateAlphabet.minMatch - 1
                 }
             }
@@ -156,8 +198,8 @@ struct ZlibLazyMatcher {
                 // The match found one position back stands: emit it, index the positions it covers.
                 let lastInsertable = bufferedEnd - DeflateAlphabet.minMatch
                 block.addMatch(length: previousLength, distance: position - 1 - previousMatch)
-                var p = position + 1
                 let matchEnd = position - 1 + previousLength
+                var p = position + 1
                 while p < matchEnd {
                     if p <= lastInsertable { _ = insert(p) }
                     p += 1
@@ -165,11 +207,11 @@ struct ZlibLazyMatcher {
                 position = matchEnd
                 matchAvailable = false
                 matchLength = DeflateAlphabet.minMatch - 1
-                if block.isFull { finishBlock(at: position, isLast: false) }
+                if block.isFull { finishBlock(at: position, isLast: false, emit: emit) }
             } else if matchAvailable {
                 // The previous position found nothing better than this one: it goes out as a literal.
                 block.addLiteral(data[position - 1])
-                if block.isFull { finishBlock(at: position, isLast: false) }
+                if block.isFull { finishBlock(at: position, isLast: false, emit: emit) }
                 position += 1
             } else {
                 matchAvailable = true
@@ -177,6 +219,6 @@ struct ZlibLazyMatcher {
             }
         }
         if matchAvailable { block.addLiteral(data[position - 1]) }
-        finishBlock(at: position, isLast: true)
+        finishBlock(at: position, isLast: true, emit: emit)
     }
 }
