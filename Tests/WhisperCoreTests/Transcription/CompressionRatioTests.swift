@@ -25,8 +25,20 @@ final class CompressionRatioTests: XCTestCase {
         for n in [32_506, 32_768, 32_769, 65_274, 65_535, 65_536, 65_537, 65_800, 98_304, 98_600] {
             cases.append(("period-7 text, \(n) bytes", (0..<n).map { UInt8(97 + ($0 % 7)) }))
         }
-        // Exactly 16 383 / 16 384 literals: a block boundary at the very end.
         var generator = TextSeededGenerator(seed: 7)
+        // Random bytes (192 values: Huffman coded, not stored, yet almost free of repeats) with one
+        // 20-byte copy at the edge of zlib's reach: 32 506 back is reachable, 32 507 is not; and
+        // copies near 65 274, where the buffer slides so that the source of a copy made exactly
+        // there sits at buffer offset 0, which zlib treats as "no entry".
+        for variant in 0..<4 {
+            for (at, distance, n) in [(40_000, 32_506, 50_000), (40_000, 32_507, 50_000), (65_274, 32_506, 65_400),
+                                      (65_274, 32_505, 65_400), (65_275, 32_506, 65_400), (65_273, 32_506, 65_400)] {
+                var bytes = (0..<n).map { _ in UInt8(generator.next(below: 192)) }
+                for k in 0..<20 { bytes[at + k] = bytes[at - distance + k] }
+                cases.append(("copy at \(at) from \(distance) back, \(n) bytes, variant \(variant)", bytes))
+            }
+        }
+        // Exactly 16 383 / 16 384 literals: a block boundary at the very end.
         for n in [16_382, 16_383, 16_384, 16_385, 32_766, 32_767] {
             cases.append(("random bytes, \(n)", (0..<n).map { _ in UInt8(truncatingIfNeeded: generator.next()) }))
         }
