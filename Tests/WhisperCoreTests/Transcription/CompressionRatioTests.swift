@@ -57,6 +57,25 @@ final class CompressionRatioTests: XCTestCase {
         XCTAssertLessThan(ZlibCompressedSize.byteCount(of: [UInt8](repeating: 0x61, count: 1000)), 20)
     }
 
+    /// Sizes recorded once from Python (zlib 1.2.13), so that some comparison runs without python3:
+    ///
+    ///     python3 -c "import zlib; print([len(zlib.compress(c)) for c in [b'a'*100000, b'ab'*5000,
+    ///         bytes(range(256))*300, b'the quick brown fox jumps over the lazy dog. '*200,
+    ///         bytes(i*i%251 for i in range(70000)), bytes((i*7919)%256 for i in range(20000))]])"
+    func testRecordedSizes() {
+        let recorded: [(bytes: [UInt8], zlibLength: Int)] = [
+            ([UInt8](repeating: 0x61, count: 100_000), 121),
+            (Array(String(repeating: "ab", count: 5000).utf8), 34),
+            ((0..<(256 * 300)).map { UInt8($0 % 256) }, 629),
+            (Array(String(repeating: "the quick brown fox jumps over the lazy dog. ", count: 200).utf8), 96),
+            ((0..<70_000).map { UInt8($0 * $0 % 251) }, 593),
+            ((0..<20_000).map { UInt8($0 * 7919 % 256) }, 428),
+        ]
+        for (i, item) in recorded.enumerated() {
+            XCTAssertEqual(ZlibCompressedSize.byteCount(of: item.bytes), item.zlibLength, "recorded case \(i)")
+        }
+    }
+
     // MARK: - The project's reference transcripts
 
     func testReferenceTranscripts() throws {
