@@ -8,8 +8,9 @@
 ///   run-length codes their code lengths with a third, small Huffman tree;
 /// - *fixed*: the predefined tables of RFC 1951, no header — chosen when its size in whole bytes is
 ///   not larger than the dynamic one's;
-/// - *stored*: the raw bytes behind a 4-byte length header — chosen when those bytes are still in
-///   zlib's window and take no more whole bytes than the better Huffman coding.
+/// - *stored*: the raw bytes behind a 4-byte length header, from the next byte boundary — chosen
+///   when those bytes are still in zlib's buffer and, with the 4 bytes, do not exceed the better
+///   Huffman coding's size in whole bytes.
 struct DeflateBlock {
     /// How zlib codes a block.
     enum Coding: Equatable { case stored, fixed, dynamic }

@@ -4,13 +4,14 @@
 /// Many trees are equally optimal; which one zlib picks decides the size of a dynamic block's
 /// header (the code lengths are themselves run-length and Huffman coded), so the construction is
 /// reproduced step by step rather than with any optimal algorithm:
-/// - the heap holds the used symbols in increasing symbol order and is ordered by frequency, ties
-///   going to the node of smaller depth (equal depths: the one already higher in the heap stays);
+/// - a binary heap, filled with the used symbols in increasing order, yields the two rarest nodes
+///   to merge; equal frequencies go to the shallower subtree first, and exact ties fall as zlib's
+///   sift-down lets them (which tree comes out depends on it);
 /// - a tree with fewer than two used symbols gets dummy symbols (frequency 1) so that every code is
 ///   at least one bit long and at least two codes exist;
-/// - nodes deeper than the limit are clamped, and the counts per length are repaired by moving
-///   leaves down from the deepest non-full length; the lengths are then re-dealt to the symbols in
-///   the order the heap sorted them (rarest gets longest).
+/// - nodes deeper than the limit are clamped to it, and the count of codes per length is repaired
+///   by repeatedly splitting a leaf at the deepest length below the limit that has one; the lengths
+///   are then dealt out again in the order the merging sorted the symbols (rarest gets longest).
 struct ZlibHuffmanCodeLengths {
     /// The code length of each symbol (0 for symbols that get no code).
     var lengths: [Int]
@@ -25,8 +26,8 @@ struct ZlibHuffmanCodeLengths {
         var depth = [Int](repeating: 0, count: nodes)
         var parent = [Int](repeating: 0, count: nodes)
         var length = [Int](repeating: 0, count: nodes)
-        // heap[1...heapCount] is the priority queue; heap[sortedStart..<nodes] collects the removed
-        // nodes, most frequent last.
+        // heap[1...heapCount] is the priority queue; heap[sortedStart..<nodes] collects the merged
+        // nodes as they leave it: the root first, the rarest last.
         var heap = [Int](repeating: 0, count: nodes)
         var heapCount = 0
         var sortedStart = nodes
@@ -100,8 +101,8 @@ struct ZlibHuffmanCodeLengths {
         }
 
         if overflow > 0 {
-            // Each repair step turns a leaf at some length b < maxLength into an internal node with
-            // two children at b + 1, making room for two clamped leaves.
+            // Each step moves a leaf from the deepest length b below the limit one level down, where
+            // a clamped node becomes its sibling: two fewer codes over the limit.
             repeat {
                 var bits = maxLength - 1
                 while countPerLength[bits] == 0 { bits -= 1 }

@@ -3,9 +3,10 @@
 /// (32 KiB) and memory level (8). It is written against zlib 1.2.13's behaviour.
 ///
 /// What has to match zlib exactly, since every choice changes the compressed size:
-/// - **Hash chains.** Every position that has 3 bytes after it is inserted, in order, into a hash
-///   table keyed by those 3 bytes (15-bit hash, 5-bit shift); each position links to the previous
-///   one with the same key. A match search walks that chain, newest first.
+/// - **Hash chains.** Every position with at least 3 bytes from it to the end is inserted, in order,
+///   into a hash table keyed by those 3 bytes (15-bit hash, shift 5: zlib's rolling hash, which
+///   always equals this 3-byte function because the insertions are consecutive); each position
+///   links to the previous one with the same key. A match search walks that chain, newest first.
 /// - **Match search** (`longest_match`): at most 128 candidates (32 when the match being improved
 ///   on is already 8 or longer); only a strictly longer match replaces the best; stop at 128 bytes
 ///   ("nice length"), at the end of the input, or at 258; never farther back than 32 506 bytes
@@ -15,9 +16,11 @@
 ///   find a longer one (in which case the first byte goes out as a literal); no search at all
 ///   follows a match of 16 or more. Matches of exactly 3 bytes farther than 4096 back are dropped.
 /// - **The window**: zlib reads input into a 64 KiB buffer; when fewer than 262 bytes are left ahead
-///   and the current position has passed 65 274, it slides the buffer down by 32 KiB, forgetting
-///   older hash entries. Which positions are reachable, and whether a block's bytes can still be
-///   stored raw, depends on where those slides happen, so they are simulated too.
+///   and the current position is at buffer offset 65 274 or beyond, it slides the buffer down by
+///   32 KiB, forgetting older hash entries. Which positions are reachable, and whether a block's
+///   bytes can still be stored raw, depends on where those slides happen, so they are simulated
+///   too — any input length works (tested up to 1 MiB), in memory independent of it (128 KiB of
+///   tables).
 /// - **Blocks** end after 16 383 symbols, or at the end of the input.
 struct ZlibLazyMatcher {
     // zlib's constants for windowBits 15, memLevel 8.
@@ -108,6 +111,7 @@ struct ZlibLazyMatcher {
                 bufferStart += Self.windowSize
                 room += Self.windowSize
                 for table in [head, previous] {
+                    // Entries that fall out of the buffer (or onto offset 0) become "none".
                     for i in table.indices {
                         let v = table[i]
                         table[i] = v >= UInt16(Self.windowSize) ? v - UInt16(Self.windowSize) : 0
@@ -146,6 +150,9 @@ struct ZlibLazyMatcher {
         let oldest = offset > Self.maxDistance ? offset - Self.maxDistance : 0
         var best = previousLength
         var candidate = chainHead
+        // zlib compares up to 258 bytes even near the end of the input and then cuts the length to
+        // what is left; since it also stops at `nice` ≤ what is left, bounding the comparison at the
+        // end of the input yields the same lengths and the same `matchStart`.
         repeat {
             let start = bufferStart + candidate
             // Only a longer match counts, so the byte just past the best length must agree.
@@ -189,6 +196,8 @@ struct ZlibLazyMatcher {
             if chainHead != 0 && previousLength < Self.maxLazy
                 && position - bufferStart - chainHead <= Self.maxDistance {
                 matchLength = longestMatch(from: chainHead, previousLength: previousLength)
+                // (When no candidate beat a previous length of 3, `matchStart` is stale here, as in
+                // zlib; harmless, since the previous match is emitted either way.)
                 if matchLength == DeflateAlphabet.minMatch && position - matchStart > Self.tooFar {
                     matchLength = DeflateAlphabet.minMatch - 1
                 }
@@ -209,7 +218,8 @@ struct ZlibLazyMatcher {
                 matchLength = DeflateAlphabet.minMatch - 1
                 if block.isFull { finishBlock(at: position, isLast: false, emit: emit) }
             } else if matchAvailable {
-                // The previous position found nothing better than this one: it goes out as a literal.
+                // The byte one back starts no match, or a shorter one than this position's: it goes
+                // out as a literal, and this position's match waits for the next comparison.
                 block.addLiteral(data[position - 1])
                 if block.isFull { finishBlock(at: position, isLast: false, emit: emit) }
                 position += 1
