@@ -62,12 +62,12 @@ enum TranscribeCommand {
     }
 
     static func transcribe(file: String, with transcriber: Transcriber, options: CommandLineOptions) throws -> Timings {
-        let samples = try AudioLoader.loadMono16k(path: file)
+        // Files are streamed (bounded memory, hours are fine), never loaded whole.
         let tokenizer = transcriber.tokenizer
         var transcription = options.transcriptionOptions()
 
         if options.detectLanguageOnly || (options.language == "auto" && tokenizer.specialTokens.isMultilingual) {
-            let detected = try transcriber.detectLanguage(samples: samples, options: transcription)
+            let detected = try transcriber.detectLanguage(file: file, options: transcription)
             if let best = detected.first {
                 Console.info("whisper-cli: auto-detected language: \(best.language.code) (p = \(String(format: "%.6f", best.probability)))")
                 transcription.decoding.language = best.language.code
@@ -75,7 +75,7 @@ enum TranscribeCommand {
             if options.detectLanguageOnly { return Timings() }
         }
 
-        let result = try transcriber.transcribe(samples: samples, options: transcription) { segment in
+        let result = try transcriber.transcribe(file: file, options: transcription) { segment in
             if options.noTimestamps {
                 Console.output(segment.text)
             } else {
