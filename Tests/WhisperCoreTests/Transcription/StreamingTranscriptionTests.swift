@@ -26,7 +26,6 @@ final class StreamingTranscriptionTests: XCTestCase {
 
     private func assertSame(_ streamed: TranscriptionResult, _ whole: TranscriptionResult, _ label: String,
                             file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertFalse(whole.windows.isEmpty, "\(label): nothing was decoded", file: file, line: line)
         XCTAssertEqual(streamed.segments, whole.segments, label, file: file, line: line)
         XCTAssertEqual(streamed.windows, whole.windows, label, file: file, line: line)
         XCTAssertEqual(streamed.language, whole.language, label, file: file, line: line)
@@ -38,6 +37,9 @@ final class StreamingTranscriptionTests: XCTestCase {
         for options in cases {
             let label = "\(model), offset \(options.offset), duration \(options.duration.map { "\($0)" } ?? "-")"
             let whole = try transcriber.transcribe(samples: samples, options: options)
+            if Int(options.offset * 16000) + 16000 < samples.count {
+                XCTAssertFalse(whole.windows.isEmpty, "\(label): nothing was decoded")
+            }
             var reported: [Segment] = []
             let streamed = try transcriber.transcribe(file: path, options: options) { reported.append($0) }
             assertSame(streamed, whole, label)
@@ -55,18 +57,21 @@ final class StreamingTranscriptionTests: XCTestCase {
     }
 
     func testSpeechLongTinyEn() throws {
-        // tiny.en is slower: the whole file once, then a selection crossing the 30 s boundary.
+        // tiny.en is slower: at most 64 tokens per window (the seek loop still cuts, seeks and
+        // prompts as usual); the whole file, then a selection.
         var full = options()
         full.decoding.language = nil
-        var selected = options(offset: 21.0, duration: 14.5)
-        selected.decoding.language = nil
+        full.decoding.sampleLength = 64
+        var selected = full
+        selected.offset = 21.0
+        selected.duration = 14.5
         try compare(model: "tiny.en-synthetic-f16.bin", path: try SharedData.sample("speech-long.wav"), [full, selected])
     }
 
     func testSynthesizedLongRecordingNano() throws {
-        // 2½ minutes with a loud burst near the end (the global maximum), written as a WAV file.
-        let path = try LongRecording.write(try LongRecording.speech(seconds: 150), name: "long.wav")
-        try compare(model: "nano-synthetic-f16.bin", path: path, [options(), options(offset: 95.5, duration: 40)])
+        // 2 minutes with a loud burst near the end (the global maximum), written as a WAV file.
+        let path = try LongRecording.write(try LongRecording.speech(seconds: 120), name: "long.wav")
+        try compare(model: "nano-synthetic-f16.bin", path: path, [options(), options(offset: 75.5, duration: 40)])
     }
 
     func testLyingDataSizeTranscribesTheWholeFile() throws {
@@ -91,6 +96,24 @@ final class StreamingTranscriptionTests: XCTestCase {
         XCTAssertTrue(result.windows.isEmpty)
         XCTAssertEqual(result.timings.windows, whole.windows.count)
         XCTAssertEqual(reported, whole.segments)
+    }
+
+    func testLongInitialPromptIsCutAsTheDecoderCutsIt() throws {
+        // The prompt history keeps only what a prompt can use; the first window's prompt is still
+        // the newest nTextCtx/2 − 1 tokens of a 600-token initial prompt, as with the whole list.
+        let transcriber = try transcriber("nano-synthetic-f16.bin")
+        var o = options(duration: 12)
+        o.decoding.sampleLength = 16
+        o.initialPrompt = (0..<600).map { "w\($0 % 10)" }.joined(separator: " ")
+        let encoded = transcriber.tokenizer.encode(" " + o.initialPrompt!)
+        let keep = transcriber.model.hyperparameters.nTextCtx / 2 - 1
+        XCTAssertGreaterThan(encoded.count, 2 * keep)
+        let result = try transcriber.transcribe(file: try SharedData.sample("speech-long.wav"), options: o)
+        let initial = try XCTUnwrap(result.windows.first?.result.initialTokens)
+        let specials = transcriber.tokenizer.specialTokens
+        XCTAssertEqual(initial.first, specials.startOfPrevious)
+        XCTAssertEqual(Array(initial[1...keep]), Array(encoded.suffix(keep)))
+        XCTAssertEqual(initial[keep + 1], specials.startOfTranscript)
     }
 
     func testLanguageDetectionFromAFileReadsOnlyTheFirstWindow() throws {
