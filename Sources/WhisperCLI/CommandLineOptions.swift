@@ -42,6 +42,15 @@ struct CommandLineOptions {
     var recursive = false
     var skipExisting = false
     var showHelp = false
+    // Voice activity detection (whisper.cpp's --vad flags).
+    var vad = false
+    var vadModel: String?
+    var vadThreshold: Float = 0.5
+    var vadMinSpeechMilliseconds = 250
+    var vadMinSilenceMilliseconds = 100
+    var vadMaxSpeechSeconds = Double.infinity
+    var vadSpeechPadMilliseconds = 30
+    var vadSamplesOverlap = 0.1
 
     static var defaultThreads: Int {
         min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -75,6 +84,26 @@ struct CommandLineOptions {
 
     static func text(_ names: [String], _ value: String, _ help: String, _ set: @escaping (inout CommandLineOptions, String) -> Void) -> Spec {
         Spec(names: names, value: value, help: help) { o, text in set(&o, text) }
+    }
+
+    /// An integer option whose value must lie in `range`.
+    static func int(_ names: [String], _ value: String, _ help: String, in range: ClosedRange<Int>,
+                    _ set: @escaping (inout CommandLineOptions, Int) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in
+            guard let v = Int(text) else { throw UsageError(description: "\(names[0]) expects an integer, got '\(text)'") }
+            guard range.contains(v) else { throw UsageError(description: "\(names[0]) must be in \(range), got \(v)") }
+            set(&o, v)
+        }
+    }
+
+    /// A number option whose value must lie in `range`.
+    static func number(_ names: [String], _ value: String, _ help: String, in range: ClosedRange<Double>,
+                       _ set: @escaping (inout CommandLineOptions, Double) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in
+            guard let v = Double(text), v.isFinite else { throw UsageError(description: "\(names[0]) expects a number, got '\(text)'") }
+            guard range.contains(v) else { throw UsageError(description: "\(names[0]) must be in \(range), got \(v)") }
+            set(&o, v)
+        }
     }
 
     static let specs: [Spec] = [
@@ -132,6 +161,14 @@ struct CommandLineOptions {
         },
         flag(["-r", "--recursive"], "search directories recursively for WAV files") { $0.recursive = true },
         flag(["--skip-existing"], "skip inputs whose output files already exist (resume a batch)") { $0.skipExisting = true },
+        flag(["--vad"], "transcribe only the speech a Silero VAD model finds (see -vm)") { $0.vad = true },
+        text(["-vm", "--vad-model"], "FNAME", "VAD model path (default: \(VADOptions.defaultModelPath))") { $0.vadModel = $1 },
+        number(["-vt", "--vad-threshold"], "N", "VAD speech probability threshold (default: 0.5)", in: 0...1) { $0.vadThreshold = Float($1) },
+        int(["-vspd", "--vad-min-speech-duration-ms"], "N", "VAD: drop speech shorter than N ms (default: 250)", in: 0...Int(Int32.max)) { $0.vadMinSpeechMilliseconds = $1 },
+        int(["-vsd", "--vad-min-silence-duration-ms"], "N", "VAD: silence of N ms ends a segment (default: 100)", in: 0...Int(Int32.max)) { $0.vadMinSilenceMilliseconds = $1 },
+        number(["-vmsd", "--vad-max-speech-duration-s"], "N", "VAD: split speech longer than N seconds (default: no limit)", in: 0.001...Double.greatestFiniteMagnitude) { $0.vadMaxSpeechSeconds = $1 },
+        int(["-vp", "--vad-speech-pad-ms"], "N", "VAD: extend each segment by N ms at both ends (default: 30)", in: 0...Int(Int32.max)) { $0.vadSpeechPadMilliseconds = $1 },
+        number(["-vo", "--vad-samples-overlap"], "N", "VAD: seconds of audio kept after each segment (default: 0.1)", in: 0...3600) { $0.vadSamplesOverlap = $1 },
         // Accepted for compatibility with whisper.cpp scripts; they change nothing here.
         flag(["-fa", "--flash-attn", "-nfa", "--no-flash-attn", "-ng", "--no-gpu", "-debug", "--debug-mode"],
              "accepted for compatibility with whisper.cpp; no effect") { _ in },
@@ -221,7 +258,20 @@ struct CommandLineOptions {
         o.offset = Double(offsetMilliseconds) / 1000
         o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
         o.threads = threads
+        if vad {
+            o.vad = VADOptions(model: vadModel.map { .file($0) } ?? .defaultLocation, parameters: vadParameters)
+        }
         return o
+    }
+
+    /// The library's VAD parameters for the -v* flags.
+    var vadParameters: VADParameters {
+        VADParameters(threshold: vadThreshold,
+                      minSpeechDuration: Double(vadMinSpeechMilliseconds) / 1000,
+                      minSilenceDuration: Double(vadMinSilenceMilliseconds) / 1000,
+                      maxSpeechDuration: vadMaxSpeechSeconds,
+                      speechPad: Double(vadSpeechPadMilliseconds) / 1000,
+                      samplesOverlap: vadSamplesOverlap)
     }
 
     static func helpText() -> String {

@@ -29,6 +29,8 @@ enum Subcommand: String, CaseIterable {
         switch self {
         case .bench:
             return BenchCommand.run(arguments)
+        case .vad:
+            return VADCommand.run(arguments)
         default:
             Console.error("'\(rawValue)' is not available in this build yet")
             return 2

@@ -51,7 +51,9 @@ struct TokenSampler {
             if toFeed.isEmpty { break }
             let logits = c.step(toFeed)
             for (k, entry) in toFeed.enumerated() {
-                rows[entry.slot] = Array(logits[(k * nVocab)..<((k + 1) * nVocab)])
+                rows[entry.slot].withUnsafeMutableBufferPointer {
+                    $0.baseAddress!.update(from: logits.baseAddress! + k * nVocab, count: nVocab)
+                }
             }
         }
 

@@ -46,6 +46,8 @@ public struct TranscriptionResult: Sendable {
 
 /// Where the time went, in seconds.
 public struct Timings: Sendable, Equatable {
+    /// Voice activity detection (model loading included).
+    public var vad: Double = 0
     public var mel: Double = 0
     public var encode: Double = 0
     public var decode: Double = 0

@@ -30,8 +30,12 @@ public final class Transcriber: @unchecked Sendable {
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
+    /// With `options.vad`, only the detected speech is transcribed (see `transcribeSpeechOnly`).
     public func transcribe(samples: [Float], options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        if let vad = options.vad {
+            return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
+        }
         var timings = Timings()
         let h = model.hyperparameters
         // Offset and duration select part of the recording; times stay relative to its start.
@@ -55,10 +59,19 @@ public final class Transcriber: @unchecked Sendable {
 
     /// Transcribes a stream of audio (a WAV file, a pipe, standard input) in bounded memory; see
     /// `transcribe(file:)`. The stream is read to its end (or to `options.offset + options.duration`).
+    /// With `options.vad`, the selected audio is read into memory: voice activity detection needs it whole.
     public func transcribe(stream: Mono16kStream, options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
-        var timings = Timings()
         let selection = SampleSelection(options: options)
+        if options.vad != nil {
+            let end = selection.limit.map { selection.first + $0 }
+            var samples: [Float] = []
+            while end.map({ samples.count < $0 }) ?? true, let chunk = try stream.next() {
+                samples += chunk.prefix(end.map { $0 - samples.count } ?? chunk.count)
+            }
+            return try transcribe(samples: samples, options: options, onSegment: onSegment)
+        }
+        var timings = Timings()
         let clock = Date()
         let mel = try SpooledMelSpectrogram(
             stream: stream, frontEnd: LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels),
@@ -76,6 +89,7 @@ public final class Transcriber: @unchecked Sendable {
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
         let contentFrames = mel.contentFrames
+        var clock = Date()
 
         let inputStride = Self.windowFrames / h.nAudioCtx            // mel frames per encoder frame: 2
         let timePrecision = Double(inputStride * Self.hopLength) / Double(Self.sampleRate)  // 0.02 s
@@ -89,13 +103,19 @@ public final class Transcriber: @unchecked Sendable {
         var windows: [WindowRecord] = []
         var windowIndex = 0
         var language = specials.isMultilingual ? options.decoding.language : nil
+        if specials.isMultilingual, language == nil {
+            // Detected once, on the first 30 s of the spectrogram, as OpenAI's transcribe() does.
+            clock = Date()
+            language = try detectLanguage(in: mel).first?.language.code
+            timings.decode -= clock.timeIntervalSinceNow
+        }
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
 
         while seek < contentFrames {
             let timeOffset = Double(seek * Self.hopLength) / Double(Self.sampleRate)
             let size = min(Self.windowFrames, contentFrames - seek)
             // The window's frames, zero-padded to 30 s.
-            var clock = Date()
+            clock = Date()
             try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: seek, count: size, into: $0) }
             timings.mel -= clock.timeIntervalSinceNow
             clock = Date()
@@ -104,10 +124,6 @@ public final class Transcriber: @unchecked Sendable {
             timings.encode -= clock.timeIntervalSinceNow
 
             clock = Date()
-            if specials.isMultilingual, language == nil {
-                language = LanguageDetector(decoder: decoder, specials: specials, executor: executor)
-                    .detect(cross: cross).first?.language.code
-            }
             var prompt = history.prompt
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
             let result = decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
@@ -197,14 +213,17 @@ public final class Transcriber: @unchecked Sendable {
         let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
         let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
             .compute(samples: clip, executor: executor)
-        let size = min(Self.windowFrames, mel.frameCount - Self.windowFrames)
-        var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
-        for m in 0..<h.nMels {
-            for t in 0..<size { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
-        }
+        return try detectLanguage(in: mel)
+    }
+
+    /// Language probabilities from the first 3000 frames of a padded spectrogram (not zero-filled:
+    /// a short recording's frames are followed by those of the appended silence), as OpenAI does.
+    func detectLanguage(in mel: some MelWindowSource) throws -> [(language: Language, probability: Double)] {
+        var window = [Float](repeating: 0, count: mel.melCount * Self.windowFrames)
+        try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: 0, count: Self.windowFrames, into: $0) }
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
         let cross = decoder.crossAttention(features: features, executor: executor)
-        return LanguageDetector(decoder: decoder, specials: specials, executor: executor).detect(cross: cross)
+        return LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)
     }
 
     /// `detectLanguage(samples:)` for a WAV file, reading only as far as the first 30 seconds after

@@ -116,6 +116,64 @@ final class StreamingTranscriptionTests: XCTestCase {
         XCTAssertEqual(initial[keep + 1], specials.startOfTranscript)
     }
 
+    func testAutomaticLanguageIsDetectedAlikeStreamedAndInMemory() throws {
+        var o = options(offset: 3.5)
+        o.decoding.language = nil
+        try compare(model: "nano-synthetic-f16.bin", path: try SharedData.sample("speech-long.wav"), [o])
+    }
+
+    func testTranscriptionDetectsTheLanguageOnTheWholeRecordingsSpectrogram() throws {
+        // OpenAI's transcribe() detects on the first 3000 frames of the whole recording's
+        // spectrogram, normalized with the maximum over all of it — as the float64 reference's
+        // teacher forcing does. The loop does the same from whichever window source it reads.
+        // The recording's loudest moment (a tone burst) comes after the first 30 s.
+        let path = try LongRecording.write(try LongRecording.speech(seconds: 80), name: "detect.wav")
+        let modelPath = try SharedData.model("nano-synthetic-f16.bin")
+        let transcriber = try transcriber("nano-synthetic-f16.bin")
+        let specials = transcriber.tokenizer.specialTokens
+        let samples = try AudioLoader.loadMono16k(path: path)
+        let mel = LogMelSpectrogram(filters: transcriber.model.file.melFilters).compute(samples: samples, executor: transcriber.executor)
+        let spooled = try SpooledMelSpectrogram(stream: Mono16kStream(path: path),
+                                                frontEnd: LogMelSpectrogram(filters: transcriber.model.file.melFilters))
+        let detected = try transcriber.detectLanguage(in: mel)
+        let fromFile = try transcriber.detectLanguage(in: spooled)
+        XCTAssertEqual(fromFile.map(\.language.code), detected.map(\.language.code))
+        XCTAssertEqual(fromFile.map(\.probability), detected.map(\.probability))
+
+        let logits = try PythonReference.logits(model: modelPath, audio: path, tokens: [specials.startOfTranscript])
+        let range = specials.languageTokens
+        let maxLogit = range.map { Double(logits[$0]) }.max()!
+        let total = range.map { exp(Double(logits[$0]) - maxLogit) }.reduce(0, +)
+        func reference(_ language: Language) -> Double {
+            exp(Double(logits[specials.token(for: language)!]) - maxLogit) / total
+        }
+        for (language, probability) in detected.prefix(5) {
+            XCTAssertEqual(probability, reference(language), accuracy: 1e-3, language.code)
+        }
+        // The first 30 s alone (normalized with their own maximum) give another distribution.
+        let clipOnly = try transcriber.detectLanguage(samples: samples)
+        let worst = clipOnly.prefix(5).map { abs($0.probability - reference($0.language)) }.max() ?? 0
+        print("language detection: whole-recording spectrogram vs clip-only, largest difference from the reference: \(worst)")
+        XCTAssertGreaterThan(worst, 1e-3)
+
+        var o = options()
+        o.decoding.language = nil
+        o.decoding.sampleLength = 4
+        XCTAssertEqual(try transcriber.transcribe(file: path, options: o).language, detected.first?.language.code)
+    }
+
+    func testVoiceActivityDetectionStreamedEqualsInMemory() throws {
+        let path = try SharedData.sample("jfk.wav")
+        let transcriber = try transcriber("nano-synthetic-f16.bin")
+        var o = options(offset: 0.5, duration: 9)
+        o.vad = VADOptions(modelPath: try SharedData.model("silero-v6.2.0-ggml.bin"))
+        let whole = try transcriber.transcribe(samples: try AudioLoader.loadMono16k(path: path), options: o)
+        let streamed = try transcriber.transcribe(file: path, options: o)
+        XCTAssertFalse(whole.segments.isEmpty)
+        XCTAssertEqual(streamed.segments, whole.segments)
+        XCTAssertEqual(streamed.windows, whole.windows)
+    }
+
     func testLanguageDetectionFromAFileReadsOnlyTheFirstWindow() throws {
         let path = try SharedData.sample("speech-long.wav")
         let transcriber = try transcriber("nano-synthetic-f16.bin")
