@@ -143,8 +143,11 @@ public final class Transcriber: @unchecked Sendable {
 
             let tokens = result.tokens
             let ratio = CompressionRatio.of(tokenizer.decode(tokens))
-            func makeSegment(start: Double, end: Double, tokens: [Int]) -> Segment {
-                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens), tokens: tokens,
+            let probabilities = result.tokenLogProbs.map { Float(_exp(Double($0))) }
+            func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
+                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens[range]),
+                        tokens: Array(tokens[range]),
+                        tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[range]) : [],
                         averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
                         temperature: result.temperature, compressionRatio: ratio)
             }
@@ -162,7 +165,7 @@ public final class Transcriber: @unchecked Sendable {
                     let piece = Array(tokens[lastSlice..<end])
                     current.append(makeSegment(start: timeOffset + Double(piece.first! - tb) * timePrecision,
                                                end: timeOffset + Double(piece.last! - tb) * timePrecision,
-                                               tokens: piece))
+                                               range: lastSlice..<end))
                     lastSlice = end
                 }
                 if singleTimestampEnding {
@@ -176,7 +179,7 @@ public final class Transcriber: @unchecked Sendable {
                 if let lastStamp = tokens.last(where: specials.isTimestamp), lastStamp != tb {
                     duration = Double(lastStamp - tb) * timePrecision
                 }
-                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, tokens: tokens))
+                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, range: tokens.indices))
                 seek += size
             }
 
@@ -189,6 +192,7 @@ public final class Transcriber: @unchecked Sendable {
                 if segment.start == segment.end || segment.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     segment.text = ""
                     segment.tokens = []
+                    segment.tokenProbabilities = []
                 }
                 if options.collectsSegments { segments.append(segment) }
                 history.append(segment.tokens)

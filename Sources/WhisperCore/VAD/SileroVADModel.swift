@@ -218,7 +218,7 @@ public final class SileroVADModel: Sendable {
             let floats: [Float] = (0..<count).map { i in
                 switch type {
                 case .f16:
-                    return Float(halfBits: UInt16(littleEndian: data.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                    return HalfPrecision.float(fromBits: UInt16(littleEndian: data.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
                 default:
                     return Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 }
