@@ -44,3 +44,59 @@ final class TimestampTests: XCTestCase {
         }
     }
 }
+
+/// Every output format writes times past one hour and past 100 hours in full, and never a
+/// negative time (whisper.cpp prints `00:-16:-47.-280` for some runs).
+final class TranscriptTimesTests: XCTestCase {
+    private let transcript = Transcript(segments: [
+        Segment(start: -1007.28, end: 2.5, text: " before", tokens: []),          // a broken start
+        Segment(start: 3661.5, end: 3725.25, text: " past an hour", tokens: []),
+        Segment(start: 100 * 3600 + 0.02, end: 100 * 3600 + 61.999, text: " past a hundred", tokens: []),
+    ], language: "en")
+
+    private func render(_ format: OutputFormat) -> String { format.writer.render(transcript) }
+
+    func testSubtitles() {
+        let srt = render(.srt)
+        XCTAssertTrue(srt.contains("1\n00:00:00,000 --> 00:00:02,500\n"), srt)
+        XCTAssertTrue(srt.contains("2\n01:01:01,500 --> 01:02:05,250\n"), srt)
+        XCTAssertTrue(srt.contains("3\n100:00:00,020 --> 100:01:01,999\n"), srt)
+        let vtt = render(.vtt)
+        XCTAssertTrue(vtt.contains("00:00:00.000 --> 00:00:02.500\n"), vtt)
+        XCTAssertTrue(vtt.contains("01:01:01.500 --> 01:02:05.250\n"), vtt)
+        XCTAssertTrue(vtt.contains("100:00:00.020 --> 100:01:01.999\n"), vtt)
+    }
+
+    func testLyricsCountMinutesOn() {
+        let lrc = render(.lrc)
+        XCTAssertTrue(lrc.contains("[00:00.00] before\n"), lrc)
+        XCTAssertTrue(lrc.contains("[61:01.50] past an hour\n"), lrc)
+        XCTAssertTrue(lrc.contains("[6000:00.02] past a hundred\n"), lrc)
+    }
+
+    func testMillisecondColumns() {
+        let csv = render(.csv)
+        XCTAssertTrue(csv.contains("0,2500,\" before\"\n"), csv)
+        XCTAssertTrue(csv.contains("3661500,3725250,\" past an hour\"\n"), csv)
+        XCTAssertTrue(csv.contains("360000020,360061999,"), csv)
+        let tsv = render(.tsv)
+        XCTAssertTrue(tsv.contains("0\t2500\tbefore\n"), tsv)
+        XCTAssertTrue(tsv.contains("3661500\t3725250\tpast an hour\n"), tsv)
+    }
+
+    func testJSON() {
+        let json = render(.json)
+        XCTAssertTrue(json.contains("\"from\": \"01:01:01,500\""), json)
+        XCTAssertTrue(json.contains("\"to\": \"100:01:01,999\""), json)
+        XCTAssertTrue(json.contains("\"from\": 3661500"), json)
+        XCTAssertTrue(json.contains("\"from\": \"00:00:00,000\""), json)
+        XCTAssertTrue(json.contains("\"from\": 0,\n"), json)
+    }
+
+    func testNoFormatWritesANegativeTime() {
+        for format in OutputFormat.allCases {
+            let text = render(format)
+            XCTAssertFalse(text.contains(":-") || text.contains("-1007") || text.contains("-1"), "\(format): \(text)")
+        }
+    }
+}
