@@ -63,18 +63,18 @@ compare() {
 }
 
 echo "peak resident memory:"
-short_front=$(peak_kib "front end, 1 minute" "$CLI" bench --front-end -m "$MODEL" -f "$WORK/short.wav" -t "$THREADS")
-long_front=$(peak_kib "front end, 2 hours" "$CLI" bench --front-end -m "$MODEL" -f "$WORK/long.wav" -t "$THREADS")
+short_front=$(peak_kib "front end, 1 minute" "$CLI" bench --front-end -m "$MODEL" -f "$WORK/short.wav" -t "$THREADS") || exit 1
+long_front=$(peak_kib "front end, 2 hours" "$CLI" bench --front-end -m "$MODEL" -f "$WORK/long.wav" -t "$THREADS") || exit 1
 compare "$short_front" "$long_front" "front end"
 
 FLAGS="-m $MODEL -t $THREADS -nf -np"
-short_run=$(peak_kib "transcribe 1 minute" "$CLI" $FLAGS -f "$WORK/short.wav")
+short_run=$(peak_kib "transcribe 1 minute" "$CLI" $FLAGS -f "$WORK/short.wav") || exit 1
 last_minute=$(( (LONG_SECONDS - 60) * 1000 ))
-long_run=$(peak_kib "transcribe 2 hours, last minute (-ot)" "$CLI" $FLAGS -ot "$last_minute" -f "$WORK/long.wav")
+long_run=$(peak_kib "transcribe 2 hours, last minute (-ot)" "$CLI" $FLAGS -ot "$last_minute" -f "$WORK/long.wav") || exit 1
 compare "$short_run" "$long_run" "transcribe"
 
 if [ "${FULL:-0}" = 1 ]; then
-    full_run=$(peak_kib "transcribe 2 hours, all of it" "$CLI" $FLAGS -f "$WORK/long.wav")
+    full_run=$(peak_kib "transcribe 2 hours, all of it" "$CLI" $FLAGS -f "$WORK/long.wav") || exit 1
     compare "$short_run" "$full_run" "transcribe all"
 fi
 exit $status
