@@ -19,7 +19,7 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench model samples clean help python-deps
+.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps
 
 all: build
 
@@ -29,6 +29,7 @@ help:
 	@echo "make smoke            transcribe jfk.wav with the synthetic tiny.en model and compare"
 	@echo "make run              transcribe a sample with whatever model is available"
 	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
+	@echo "make bench-memory     peak memory on a 1-minute and a 2-hour WAV (needs sox, GNU time)"
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
 	@echo "make samples          synthesize a few short samples into Samples/ (espeak-ng, sox)"
 
@@ -55,6 +56,10 @@ run: build
 
 bench: build
 	@sh scripts/bench.sh $(CLI) $(SHARED)
+
+# Peak RSS on a 2-hour WAV stays within 50 MiB of a 1-minute one (FULL=1: transcribe all 2 hours).
+bench-memory: build
+	@sh scripts/bench-memory.sh $(CLI) $(SHARED)
 
 model:
 	@sh Models/download-ggml-model.sh $(NAME)
