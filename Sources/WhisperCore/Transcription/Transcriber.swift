@@ -29,8 +29,12 @@ public final class Transcriber: @unchecked Sendable {
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
+    /// With `options.vad`, only the detected speech is transcribed (see `transcribeSpeechOnly`).
     public func transcribe(samples: [Float], options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        if let vad = options.vad {
+            return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
+        }
         var timings = Timings()
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
@@ -102,8 +106,11 @@ public final class Transcriber: @unchecked Sendable {
 
             let tokens = result.tokens
             let ratio = CompressionRatio.of(tokenizer.decode(tokens))
-            func makeSegment(start: Double, end: Double, tokens: [Int]) -> Segment {
-                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens), tokens: tokens,
+            let probabilities = result.tokenLogProbs.map { Float(_exp(Double($0))) }
+            func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
+                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens[range]),
+                        tokens: Array(tokens[range]),
+                        tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[range]) : [],
                         averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
                         temperature: result.temperature, compressionRatio: ratio)
             }
@@ -121,7 +128,7 @@ public final class Transcriber: @unchecked Sendable {
                     let piece = Array(tokens[lastSlice..<end])
                     current.append(makeSegment(start: timeOffset + Double(piece.first! - tb) * timePrecision,
                                                end: timeOffset + Double(piece.last! - tb) * timePrecision,
-                                               tokens: piece))
+                                               range: lastSlice..<end))
                     lastSlice = end
                 }
                 if singleTimestampEnding {
@@ -135,7 +142,7 @@ public final class Transcriber: @unchecked Sendable {
                 if let lastStamp = tokens.last(where: specials.isTimestamp), lastStamp != tb {
                     duration = Double(lastStamp - tb) * timePrecision
                 }
-                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, tokens: tokens))
+                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, range: tokens.indices))
                 seek += size
             }
 
@@ -144,6 +151,7 @@ public final class Transcriber: @unchecked Sendable {
                 if segment.start == segment.end || segment.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     segment.text = ""
                     segment.tokens = []
+                    segment.tokenProbabilities = []
                 }
                 segments.append(segment)
                 allTokens += segment.tokens
