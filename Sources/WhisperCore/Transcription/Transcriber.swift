@@ -22,10 +22,10 @@ public final class Transcriber: @unchecked Sendable {
     public init(model: WhisperModel, threads: Int = 1) throws {
         self.model = model
         tokenizer = try Tokenizer(vocabulary: model.file.vocabulary, vocabularySize: model.hyperparameters.nVocab)
-        encoder = AudioEncoder(weights: model.weights.encoder, hyperparameters: model.hyperparameters)
+        encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: model.hyperparameters)
         decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: model.hyperparameters)
         executor = ParallelExecutor(threads: threads)
-        windowDecoder = WindowDecoder(decoder: decoder, tokenizer: tokenizer, executor: executor)
+        windowDecoder = try WindowDecoder(decoder: decoder, tokenizer: tokenizer, executor: executor)
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
@@ -74,17 +74,17 @@ public final class Transcriber: @unchecked Sendable {
             }
             clock = Date()
             let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-            let cross = decoder.crossAttention(features: features, executor: executor)
+            let cross = try decoder.crossAttention(features: features, executor: executor)
             timings.encode -= clock.timeIntervalSinceNow
 
             clock = Date()
             if specials.isMultilingual, language == nil {
-                language = LanguageDetector(decoder: decoder, specials: specials, executor: executor)
+                language = try LanguageDetector(decoder: decoder, specials: specials, executor: executor)
                     .detect(cross: cross).first?.language.code
             }
             var prompt = Array(allTokens[promptResetSince...])
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
-            let result = decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
+            let result = try decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
                                             windowIndex: windows.count)
             timings.decode -= clock.timeIntervalSinceNow
             timings.decodedTokens += result.tokens.count + 1
@@ -172,13 +172,13 @@ public final class Transcriber: @unchecked Sendable {
             for t in 0..<size { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
         }
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-        let cross = decoder.crossAttention(features: features, executor: executor)
-        return LanguageDetector(decoder: decoder, specials: specials, executor: executor).detect(cross: cross)
+        let cross = try decoder.crossAttention(features: features, executor: executor)
+        return try LanguageDetector(decoder: decoder, specials: specials, executor: executor).detect(cross: cross)
     }
 
     /// Decodes a window at the first temperature whose result passes the checks.
     private func decodeWithFallback(cross: CrossAttentionCache, prompt: [Int], options: TranscriptionOptions,
-                                    language: String?, windowIndex: Int) -> DecodingResult {
+                                    language: String?, windowIndex: Int) throws -> DecodingResult {
         let temperatures = options.temperatures.isEmpty ? [0] : options.temperatures
         var result: DecodingResult?
         for (attempt, temperature) in temperatures.enumerated() {
@@ -191,7 +191,7 @@ public final class Transcriber: @unchecked Sendable {
             }
             // A distinct, reproducible stream of random numbers for each window and attempt.
             decoding.seed = options.decoding.seed &+ UInt64(windowIndex) &* 1_000_003 &+ UInt64(attempt)
-            let r = windowDecoder.decode(cross: cross, prompt: prompt, options: decoding, language: language)
+            let r = try windowDecoder.decode(cross: cross, prompt: prompt, options: decoding, language: language)
             result = r
             var needsFallback = false
             if let threshold = options.compressionRatioThreshold,
