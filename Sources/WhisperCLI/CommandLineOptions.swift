@@ -243,6 +243,10 @@ struct CommandLineOptions {
         lines += [
             "",
             "exit status: 0 all files transcribed; 1 a file or the model failed; 2 usage error.",
+            "inputs: a WAV file without a single sample (a header only) is an error; audio too short",
+            "  to hold speech (e.g. 1 sample) is transcribed and simply gives no text. A named pipe is read",
+            "  only if its writer is already running (no writer: an error, never a wait); directories, devices",
+            "  and pipes are refused as models.",
             "example: whisper-cli -m Models/ggml-base.en.bin -f samples/jfk.wav -otxt -osrt",
         ]
         return lines.joined(separator: "\n")

@@ -6,7 +6,9 @@ public enum AudioLoader {
     /// Decodes the WAV file at `path`, averages its channels to mono and resamples it to 16 kHz
     /// (band-limited, see `SincResampler`; 16 kHz input is passed through untouched).
     /// Memory beyond the result stays bounded: the file is decoded and resampled in chunks.
-    /// Throws `AllocationError`, with the bytes needed, when the decoded audio cannot fit in memory.
+    /// Throws `AudioError.noAudio` for a file without a single sample (a header only: there is
+    /// nothing to transcribe, and it is most likely a failed recording), and `AllocationError`,
+    /// with the bytes needed, when the decoded audio cannot fit in memory.
     public static func loadMono16k(path: String) throws -> [Float] {
         let stream = try Mono16kStream(path: path)
         var samples: [Float] = []
@@ -19,6 +21,7 @@ public enum AudioLoader {
             samples.reserveCapacity(count)
         }
         while let chunk = try stream.next() { samples += chunk }
+        if samples.isEmpty { throw AudioError.noAudio(file: path) }
         return samples
     }
 }

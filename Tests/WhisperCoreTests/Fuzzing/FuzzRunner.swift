@@ -41,7 +41,8 @@ final class FuzzRunner {
         var cases: Int
         /// Replay only this case (and print its mutation).
         var onlyCase: Int?
-        var slowLimit: Double = 1.0
+        /// A case slower than this is a finding (debug builds are ~10× slower than release).
+        var slowLimit: Double = FuzzRunner.isDebugBuild ? 10 : 1
         var hangLimit: Double = 60
         /// Address-space headroom per case: `fixedHeadroom + inputFactor × input bytes`.
         var fixedHeadroom = 512 << 20
@@ -54,6 +55,14 @@ final class FuzzRunner {
             let seed = env["FUZZ_SEED"].flatMap { UInt64($0) } ?? defaultSeed
             return Configuration(parser: parser, seed: seed, cases: cases, onlyCase: env["FUZZ_CASE"].flatMap { Int($0) })
         }
+    }
+
+    static var isDebugBuild: Bool {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
     }
 
     let configuration: Configuration
