@@ -110,7 +110,28 @@ struct GGMLMutator {
     }
 
     private func editInPlace(_ bytes: inout [UInt8], using rng: inout SeededGenerator) -> String {
-        switch Int.random(in: 0..<10, using: &rng) {
+        switch Int.random(in: 0..<12, using: &rng) {
+        case 10:
+            // Same bytes, other shape: two dimensions swapped (shape checks, quantized row lengths).
+            guard let t = layout.tensors.filter({ $0.dimOffsets.count >= 2 }).randomElement(using: &rng) else { return "no-op" }
+            let a = bytes.int32(at: t.dimOffsets[0]), b = bytes.int32(at: t.dimOffsets[1])
+            bytes.setInt32(b, at: t.dimOffsets[0])
+            bytes.setInt32(a, at: t.dimOffsets[1])
+            return "dims of the tensor at \(t.range.lowerBound) swapped (\(a), \(b))"
+        case 11:
+            // Same bytes, other type: f32 [n, ...] read as f16 [2n, ...] or back.
+            guard let t = layout.tensors.randomElement(using: &rng) else { return "no-op" }
+            let type = bytes.int32(at: t.typeOffset), d0 = bytes.int32(at: t.dimOffsets[0])
+            if type == 0 {
+                bytes.setInt32(1, at: t.typeOffset)
+                bytes.setInt32(d0 &* 2, at: t.dimOffsets[0])
+            } else if type == 1, d0 % 2 == 0 {
+                bytes.setInt32(0, at: t.typeOffset)
+                bytes.setInt32(d0 / 2, at: t.dimOffsets[0])
+            } else {
+                bytes.setInt32([2, 3, 6, 7, 8].randomElement(using: &rng)!, at: t.typeOffset)
+            }
+            return "type of the tensor at \(t.range.lowerBound) changed, size kept where possible"
         case 0...3:
             let field = layout.fields.randomElement(using: &rng)!
             let old = bytes.int32(at: field.offset)
