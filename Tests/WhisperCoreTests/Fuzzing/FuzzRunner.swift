@@ -46,8 +46,8 @@ final class FuzzRunner {
         var slowLimit: Double = FuzzRunner.isDebugBuild ? 10 : 1
         var hangLimit: Double = 60
         /// Address-space headroom per case: `fixedHeadroom + inputFactor × input bytes`.
-        var fixedHeadroom = 512 << 20
-        var inputFactor = 96
+        var fixedHeadroom = 128 << 20
+        var inputFactor = 64
 
         /// Counts and seed from the environment (`FUZZ_CASES`, `FUZZ_SEED`, `FUZZ_CASE`), else the defaults.
         static func fromEnvironment(parser: String, defaultCases: Int, defaultSeed: UInt64) -> Configuration {
