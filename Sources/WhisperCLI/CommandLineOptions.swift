@@ -36,12 +36,21 @@ struct CommandLineOptions {
     var printProgress = false
     var suppressNonSpeech = true
     var seed: UInt64 = 0
-    var outputFormats: Set<String> = []
+    var outputFormats: Set<OutputFormat> = []
     var outputFile: String?
     var outputDirectory: String?
     var recursive = false
     var skipExisting = false
     var showHelp = false
+    // Voice activity detection (whisper.cpp's --vad flags).
+    var vad = false
+    var vadModel: String?
+    var vadThreshold: Float = 0.5
+    var vadMinSpeechMilliseconds = 250
+    var vadMinSilenceMilliseconds = 100
+    var vadMaxSpeechSeconds = Double.infinity
+    var vadSpeechPadMilliseconds = 30
+    var vadSamplesOverlap = 0.1
 
     static var defaultThreads: Int {
         min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -77,6 +86,26 @@ struct CommandLineOptions {
         Spec(names: names, value: value, help: help) { o, text in set(&o, text) }
     }
 
+    /// An integer option whose value must lie in `range`.
+    static func int(_ names: [String], _ value: String, _ help: String, in range: ClosedRange<Int>,
+                    _ set: @escaping (inout CommandLineOptions, Int) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in
+            guard let v = Int(text) else { throw UsageError(description: "\(names[0]) expects an integer, got '\(text)'") }
+            guard range.contains(v) else { throw UsageError(description: "\(names[0]) must be in \(range), got \(v)") }
+            set(&o, v)
+        }
+    }
+
+    /// A number option whose value must lie in `range`.
+    static func number(_ names: [String], _ value: String, _ help: String, in range: ClosedRange<Double>,
+                       _ set: @escaping (inout CommandLineOptions, Double) -> Void) -> Spec {
+        Spec(names: names, value: value, help: help) { o, text in
+            guard let v = Double(text), v.isFinite else { throw UsageError(description: "\(names[0]) expects a number, got '\(text)'") }
+            guard range.contains(v) else { throw UsageError(description: "\(names[0]) must be in \(range), got \(v)") }
+            set(&o, v)
+        }
+    }
+
     static let specs: [Spec] = [
         flag(["-h", "--help"], "show this help and exit") { $0.showHelp = true },
         text(["-m", "--model"], "FNAME", "model path, or a model name (tiny.en, base, ...) looked up in Models/") { $0.model = $1 },
@@ -86,7 +115,7 @@ struct CommandLineOptions {
         int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)") { $0.offsetMilliseconds = $1 },
         int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)") { $0.durationMilliseconds = $1 },
         int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)") { $0.maxContext = $1 },
-        int(["-ml", "--max-len"], "N", "split segments to at most N characters (default: 0, no limit)") { $0.maxLength = $1 },
+        int(["-ml", "--max-len"], "N", "split segments to at most N characters, times shared by characters (default: 0)") { $0.maxLength = $1 },
         flag(["-sow", "--split-on-word"], "with -ml, split on words rather than tokens") { $0.splitOnWord = true },
         int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0 (default: 5)") { $0.bestOf = $1 },
         int(["-bs", "--beam-size"], "N", "beam size at temperature 0; 1 decodes greedily (default: 5)") { $0.beamSize = $1 },
@@ -109,29 +138,37 @@ struct CommandLineOptions {
         flag(["-sns", "--suppress-nst"], "suppress non-speech tokens (on by default, as in OpenAI's Whisper)") { $0.suppressNonSpeech = true },
         flag(["--no-suppress-nst"], "allow non-speech tokens") { $0.suppressNonSpeech = false },
         int(["--seed"], "N", "seed of the sampler at temperature > 0 (default: 0)") { $0.seed = UInt64(truncatingIfNeeded: $1) },
-        flag(["-otxt", "--output-txt"], "write a .txt file") { $0.outputFormats.insert("txt") },
-        flag(["-ovtt", "--output-vtt"], "write a .vtt (WebVTT) file") { $0.outputFormats.insert("vtt") },
-        flag(["-osrt", "--output-srt"], "write a .srt (SubRip) file") { $0.outputFormats.insert("srt") },
-        flag(["-olrc", "--output-lrc"], "write a .lrc (lyrics) file") { $0.outputFormats.insert("lrc") },
-        flag(["-ocsv", "--output-csv"], "write a .csv file") { $0.outputFormats.insert("csv") },
-        flag(["-otsv", "--output-tsv"], "write a .tsv file") { $0.outputFormats.insert("tsv") },
-        flag(["-oj", "--output-json"], "write a .json file") { $0.outputFormats.insert("json") },
-        flag(["-ojf", "--output-json-full"], "write a .json file with tokens and probabilities") { $0.outputFormats.insert("json-full") },
+        flag(["-otxt", "--output-txt"], "write a .txt file") { $0.outputFormats.insert(.txt) },
+        flag(["-ovtt", "--output-vtt"], "write a .vtt (WebVTT) file") { $0.outputFormats.insert(.vtt) },
+        flag(["-osrt", "--output-srt"], "write a .srt (SubRip) file") { $0.outputFormats.insert(.srt) },
+        flag(["-olrc", "--output-lrc"], "write a .lrc (lyrics) file") { $0.outputFormats.insert(.lrc) },
+        flag(["-ocsv", "--output-csv"], "write a .csv file") { $0.outputFormats.insert(.csv) },
+        flag(["-otsv", "--output-tsv"], "write a .tsv file") { $0.outputFormats.insert(.tsv) },
+        flag(["-oj", "--output-json"], "write a .json file (segments, tokens, probabilities, parameters)") { $0.outputFormats.insert(.json) },
+        flag(["-ojf", "--output-json-full"], "same as -oj (the JSON always holds tokens and probabilities)") { $0.outputFormats.insert(.json) },
         text(["-of", "--output-file"], "FNAME", "output file path without extension (single input only)") { $0.outputFile = $1 },
         text(["--output-dir"], "DIR", "write output files into DIR (default: next to each input)") { $0.outputDirectory = $1 },
-        Spec(names: ["--output-format"], value: "LIST", help: "comma-separated output formats: txt,vtt,srt,lrc,csv,tsv,json,json-full or all") { o, list in
-            for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-                if name == "all" {
-                    o.outputFormats.formUnion(["txt", "vtt", "srt", "lrc", "csv", "tsv", "json"])
-                } else if ["txt", "vtt", "srt", "lrc", "csv", "tsv", "json", "json-full"].contains(name) {
-                    o.outputFormats.insert(name)
+        Spec(names: ["--output-format"], value: "LIST", help: "comma-separated output formats: txt,vtt,srt,lrc,csv,tsv,json or all") { o, list in
+            for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+                if name.lowercased() == "all" {
+                    o.outputFormats.formUnion(OutputFormat.allCases)
+                } else if let format = OutputFormat(name: name) {
+                    o.outputFormats.insert(format)
                 } else {
-                    throw UsageError(description: "--output-format: unknown format '\(name)'")
+                    throw UsageError(description: "--output-format: unknown format '\(name)' (txt, vtt, srt, lrc, csv, tsv, json, all)")
                 }
             }
         },
         flag(["-r", "--recursive"], "search directories recursively for WAV files") { $0.recursive = true },
         flag(["--skip-existing"], "skip inputs whose output files already exist (resume a batch)") { $0.skipExisting = true },
+        flag(["--vad"], "transcribe only the speech a Silero VAD model finds (see -vm)") { $0.vad = true },
+        text(["-vm", "--vad-model"], "FNAME", "VAD model path (default: \(VADOptions.defaultModelPath))") { $0.vadModel = $1 },
+        number(["-vt", "--vad-threshold"], "N", "VAD speech probability threshold (default: 0.5)", in: 0...1) { $0.vadThreshold = Float($1) },
+        int(["-vspd", "--vad-min-speech-duration-ms"], "N", "VAD: drop speech shorter than N ms (default: 250)", in: 0...Int(Int32.max)) { $0.vadMinSpeechMilliseconds = $1 },
+        int(["-vsd", "--vad-min-silence-duration-ms"], "N", "VAD: silence of N ms ends a segment (default: 100)", in: 0...Int(Int32.max)) { $0.vadMinSilenceMilliseconds = $1 },
+        number(["-vmsd", "--vad-max-speech-duration-s"], "N", "VAD: split speech longer than N seconds (default: no limit)", in: 0.001...Double.greatestFiniteMagnitude) { $0.vadMaxSpeechSeconds = $1 },
+        int(["-vp", "--vad-speech-pad-ms"], "N", "VAD: extend each segment by N ms at both ends (default: 30)", in: 0...Int(Int32.max)) { $0.vadSpeechPadMilliseconds = $1 },
+        number(["-vo", "--vad-samples-overlap"], "N", "VAD: seconds of audio kept after each segment (default: 0.1)", in: 0...3600) { $0.vadSamplesOverlap = $1 },
         // Accepted for compatibility with whisper.cpp scripts; they change nothing here.
         flag(["-fa", "--flash-attn", "-nfa", "--no-flash-attn", "-ng", "--no-gpu", "-debug", "--debug-mode"],
              "accepted for compatibility with whisper.cpp; no effect") { _ in },
@@ -193,6 +230,10 @@ struct CommandLineOptions {
         guard temperature >= 0, temperatureIncrement >= 0 else {
             throw UsageError(description: "temperatures must not be negative")
         }
+        guard maxLength >= 0 else { throw UsageError(description: "-ml must not be negative") }
+        if skipExisting && outputFormats.isEmpty {
+            throw UsageError(description: "--skip-existing needs output files to look for (-otxt, -osrt, --output-format ...)")
+        }
         if language != "auto", Language.find(language) == nil {
             throw UsageError(description: "unknown language '\(language)' (use a code such as en, de, fr, or 'auto')")
         }
@@ -221,7 +262,20 @@ struct CommandLineOptions {
         o.offset = Double(offsetMilliseconds) / 1000
         o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
         o.threads = threads
+        if vad {
+            o.vad = VADOptions(model: vadModel.map { .file($0) } ?? .defaultLocation, parameters: vadParameters)
+        }
         return o
+    }
+
+    /// The library's VAD parameters for the -v* flags.
+    var vadParameters: VADParameters {
+        VADParameters(threshold: vadThreshold,
+                      minSpeechDuration: Double(vadMinSpeechMilliseconds) / 1000,
+                      minSilenceDuration: Double(vadMinSilenceMilliseconds) / 1000,
+                      maxSpeechDuration: vadMaxSpeechSeconds,
+                      speechPad: Double(vadSpeechPadMilliseconds) / 1000,
+                      samplesOverlap: vadSamplesOverlap)
     }
 
     static func helpText() -> String {
@@ -230,7 +284,8 @@ struct CommandLineOptions {
             "       whisper-cli bench | models | quantize | model-info | vad   (see 'whisper-cli COMMAND --help')",
             "",
             "Transcribes WAV files with a whisper.cpp GGML model, on the CPU, in pure Swift.",
-            "Segments are printed as they are decoded: [hh:mm:ss.mmm --> hh:mm:ss.mmm]  text",
+            "Segments are printed to stdout as they are decoded: [hh:mm:ss.mmm --> hh:mm:ss.mmm]  text",
+            "Progress, per-file reports, the summary and timings go to stderr (-np: only errors).",
             "",
             "options:",
         ]
@@ -242,12 +297,19 @@ struct CommandLineOptions {
         }
         lines += [
             "",
-            "exit status: 0 all files transcribed; 1 a file or the model failed; 2 usage error.",
-            "inputs: a WAV file without a single sample (a header only) is an error; audio too short",
-            "  to hold speech (e.g. 1 sample) is transcribed and simply gives no text. A named pipe is read",
-            "  only if its writer is already running (no writer: an error, never a wait); directories, devices",
-            "  and pipes are refused as models.",
-            "example: whisper-cli -m Models/ggml-base.en.bin -f samples/jfk.wav -otxt -osrt",
+            "Inputs are WAV files, directories (searched for *.wav; recursively with -r) or '-' (stdin).",
+            "A WAV file without a single sample (a header only) is an error; audio too short to hold speech",
+            "(even 1 sample) is transcribed and gives no text. A named pipe is read if its writer is already",
+            "running and refused at once otherwise (never a wait); a model must be a regular file.",
+            "Output files are named after each input (talk.wav -> talk.srt), next to it or under --output-dir",
+            "(keeping the layout below a directory given as input); they are written under a temporary",
+            "name and renamed when complete. With -p N, N files are transcribed at once with the same results.",
+            "A model may be given by name (-m base.en): it is looked up as ggml-NAME.bin in $WHISPER_MODELS_DIR,",
+            "./Models and ./models. 'whisper-cli models' lists and downloads the published models.",
+            "",
+            "exit status: 0 every file transcribed (or skipped); 1 a file or the model failed (the other files",
+            "are still transcribed); 2 usage error; 130 interrupted (temporary output files are removed).",
+            "example: whisper-cli -m base.en -otxt -osrt --output-dir out/ recordings/",
         ]
         return lines.joined(separator: "\n")
     }

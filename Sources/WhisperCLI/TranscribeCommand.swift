@@ -1,7 +1,8 @@
 import Foundation
 import WhisperCore
 
-/// `whisper-cli [options] FILE...`: transcribe each file, printing segments as they are decoded.
+/// `whisper-cli [options] FILE|DIR...`: transcribe every input, printing segments as they are
+/// decoded and writing the requested output files; a summary and the timings go to stderr.
 enum TranscribeCommand {
     static func run(_ arguments: [String]) -> Int32 {
         let options: CommandLineOptions
@@ -16,7 +17,7 @@ enum TranscribeCommand {
             return 0
         }
         guard let modelArgument = options.model else {
-            Console.error("no model given: use -m MODEL (see --help; 'make model NAME=base.en' fetches one)")
+            Console.error("no model given: use -m MODEL (a file, or a name such as base.en; see 'whisper-cli models')")
             return 2
         }
         guard !options.files.isEmpty else {
@@ -24,12 +25,43 @@ enum TranscribeCommand {
             return 2
         }
 
+        // Inputs and where their outputs go; clashes are usage errors, found before any work.
+        let discovery = InputDiscovery.collect(options.files, recursive: options.recursive)
+        for directory in discovery.emptyDirectories {
+            Console.warning("no .wav files in \(directory)" + (options.recursive ? "" : " (use -r to search its subfolders)"))
+        }
+        let inputs = discovery.inputs
+        if options.outputFile != nil && inputs.count + discovery.problems.count > 1 {
+            Console.error("-of names the output of a single input, but there are \(inputs.count + discovery.problems.count)")
+            return 2
+        }
+        let targets = inputs.map {
+            OutputTarget(input: $0, outputDirectory: options.outputDirectory, outputFile: options.outputFile)
+        }
+        if !options.outputFormats.isEmpty {
+            var seen: [String: String] = [:]
+            for (input, target) in zip(inputs, targets) {
+                if let other = seen[target.base] {
+                    Console.error("\(other) and \(input.path) would both write \(target.base).*; use --output-dir with directory inputs, or transcribe them separately")
+                    return 2
+                }
+                seen[target.base] = input.path
+            }
+        }
+        for problem in discovery.problems {
+            Console.error("\(problem.path): \(problem.reason)")
+        }
+        if inputs.isEmpty {
+            Console.error("no audio files to transcribe")
+            return 1
+        }
+
         let loadStart = Date()
         let model: WhisperModel
-        let transcriber: Transcriber
+        let modelPath: String
         do {
-            model = try WhisperModel(path: modelArgument)
-            transcriber = try Transcriber(model: model, threads: options.threads)
+            modelPath = try ModelLocator.resolve(modelArgument)
+            model = try WhisperModel(path: modelPath)
         } catch {
             Console.error("\(error)")
             return 1
@@ -40,50 +72,47 @@ enum TranscribeCommand {
             Console.info("whisper-cli: model \(model.path): \(h.size) (\(h.isMultilingual ? "multilingual" : "English-only")), \(h.fileTypeName), \(h.nAudioLayer)+\(h.nTextLayer) layers, d=\(h.nAudioState)")
         }
 
-        var failures = 0
-        var totalTimings = Timings()
-        for file in options.files {
-            do {
-                let timings = try transcribe(file: file, with: transcriber, options: options)
-                totalTimings.mel += timings.mel
-                totalTimings.encode += timings.encode
-                totalTimings.decode += timings.decode
-                totalTimings.windows += timings.windows
-                totalTimings.decodedTokens += timings.decodedTokens
-            } catch {
-                Console.error("\(error)")
-                failures += 1
-            }
+        InterruptHandler.install()
+        let durations = inputs.map(\.declaredDuration)
+        let mode: ProgressDisplay.Mode
+        if options.noPrints {
+            mode = .off
+        } else if Console.isTerminal(2) && !(options.noTimestamps && Console.isTerminal(1)) {
+            mode = .live
+        } else {
+            mode = .lines
         }
+        let progress = ProgressDisplay(mode: mode, printPercent: options.printProgress, durations: durations)
+        let batchStart = Date()
+        let outcomes: [FileOutcome]
+        do {
+            outcomes = try BatchRunner(model: model, modelName: modelArgument, options: options, inputs: inputs,
+                                       targets: targets, progress: progress).run()
+        } catch {
+            progress.close()
+            Console.error("\(error)")
+            return 1
+        }
+        progress.close()
+
+        var summary = BatchSummary()
+        outcomes.forEach { summary.add($0) }
+        summary.failed += discovery.problems.count
         if !options.noPrints {
-            printTimings(load: loadTime, timings: totalTimings, total: -loadStart.timeIntervalSinceNow)
+            printSummary(summary, files: inputs.count + discovery.problems.count, seconds: -batchStart.timeIntervalSinceNow)
+            printTimings(load: loadTime, timings: summary.timings, total: -loadStart.timeIntervalSinceNow)
         }
-        return failures == 0 ? 0 : 1
+        return summary.failed == 0 ? 0 : 1
     }
 
-    static func transcribe(file: String, with transcriber: Transcriber, options: CommandLineOptions) throws -> Timings {
-        let samples = try AudioLoader.loadMono16k(path: file)
-        let tokenizer = transcriber.tokenizer
-        var transcription = options.transcriptionOptions()
-
-        if options.detectLanguageOnly || (options.language == "auto" && tokenizer.specialTokens.isMultilingual) {
-            let detected = try transcriber.detectLanguage(samples: samples, options: transcription)
-            if let best = detected.first {
-                Console.info("whisper-cli: auto-detected language: \(best.language.code) (p = \(String(format: "%.6f", best.probability)))")
-                transcription.decoding.language = best.language.code
-            }
-            if options.detectLanguageOnly { return Timings() }
+    static func printSummary(_ s: BatchSummary, files: Int, seconds: Double) {
+        var line = "whisper-cli: \(files) file\(files == 1 ? "" : "s"): \(s.transcribed) transcribed, \(s.failed) failed"
+        if s.skipped > 0 { line += ", \(s.skipped) skipped" }
+        line += String(format: "; %.3f h of audio (%.1f s) in %.1f s", s.audioSeconds / 3600, s.audioSeconds, seconds)
+        if s.audioSeconds > 0 {
+            line += String(format: ", real-time factor %.3f", seconds / s.audioSeconds)
         }
-
-        let result = try transcriber.transcribe(samples: samples, options: transcription) { segment in
-            if options.noTimestamps {
-                Console.output(segment.text)
-            } else {
-                Console.output("[\(Timestamp.format(segment.start)) --> \(Timestamp.format(segment.end))]  \(segment.text)\n")
-            }
-        }
-        if options.noTimestamps { Console.output("\n") }
-        return result.timings
+        Console.info(line)
     }
 
     static func printTimings(load: Double, timings: Timings, total: Double) {

@@ -10,12 +10,15 @@ struct BeamSearchDecoder {
         var tokens: [Int]
         var score: Double
         var slot: Int
+        /// Each sampled token's log-probability.
+        var logProbs: [Float]
     }
 
     private struct Candidate {
         var tokens: [Int]
         var score: Double
         var parent: Int
+        var logProbs: [Float]
     }
 
     func decode(context c: SamplingContext, firstLogits: [Float]) -> DecodingResult {
@@ -23,9 +26,9 @@ struct BeamSearchDecoder {
         let nVocab = c.specials.vocabularySize
         let maxCandidates = Int((Float(beamSize) * patience).rounded())
         // The beams start as one: identical sequences collapse.
-        var beams = [Beam(tokens: c.initialTokens, score: 0, slot: 0)]
+        var beams = [Beam(tokens: c.initialTokens, score: 0, slot: 0, logProbs: [])]
         var logits = [firstLogits]
-        var finished: [(tokens: [Int], score: Double)] = []
+        var finished: [(tokens: [Int], score: Double, logProbs: [Float])] = []
         var logProbs = [Float](repeating: 0, count: nVocab)
 
         for _ in 0..<c.sampleLength {
@@ -36,7 +39,8 @@ struct BeamSearchDecoder {
                     c.filter(lp, tokens: beam.tokens)
                     logSoftmaxInPlace(lp)
                     for t in Self.best(beamSize + 1, of: UnsafeBufferPointer(lp)) {
-                        candidates.append(Candidate(tokens: beam.tokens + [t], score: beam.score + Double(lp[t]), parent: b))
+                        candidates.append(Candidate(tokens: beam.tokens + [t], score: beam.score + Double(lp[t]), parent: b,
+                                                    logProbs: beam.logProbs + [lp[t]]))
                     }
                 }
             }
@@ -56,7 +60,7 @@ struct BeamSearchDecoder {
             }
             for candidate in newlyFinished {
                 if finished.count >= maxCandidates { break }
-                finished.append((candidate.tokens, candidate.score))
+                finished.append((candidate.tokens, candidate.score, candidate.logProbs))
             }
             if finished.count >= maxCandidates || next.isEmpty || next[0].tokens.count > c.decoder.contextLength {
                 break
@@ -64,7 +68,9 @@ struct BeamSearchDecoder {
             // Slot i continues the cache of its parent beam, then takes its new token.
             c.cache.rearrange(sources: next.map { beams[$0.parent].slot })
             let rows = c.step(next.enumerated().map { (slot: $0.offset, token: $0.element.tokens.last!) })
-            beams = next.enumerated().map { Beam(tokens: $0.element.tokens, score: $0.element.score, slot: $0.offset) }
+            beams = next.enumerated().map {
+                Beam(tokens: $0.element.tokens, score: $0.element.score, slot: $0.offset, logProbs: $0.element.logProbs)
+            }
             logits = (0..<next.count).map { Array(rows[($0 * nVocab)..<(($0 + 1) * nVocab)]) }
         }
 
@@ -72,7 +78,7 @@ struct BeamSearchDecoder {
         if finished.count < beamSize {
             for beam in beams.sorted(by: { $0.score > $1.score }) {
                 let ended = beam.tokens + [eot]
-                if !finished.contains(where: { $0.tokens == ended }) { finished.append((ended, beam.score)) }
+                if !finished.contains(where: { $0.tokens == ended }) { finished.append((ended, beam.score, beam.logProbs)) }
                 if finished.count >= beamSize { break }
             }
         }
@@ -90,7 +96,8 @@ struct BeamSearchDecoder {
         let tokens = trimmed(finished[best].tokens)
         return DecodingResult(initialTokens: c.initialTokens, tokens: tokens, sumLogProb: finished[best].score,
                               averageLogProb: finished[best].score / Double(tokens.count + 1),
-                              noSpeechProbability: 0, temperature: 0, language: nil, smallestMargin: nil)
+                              noSpeechProbability: 0, temperature: 0, language: nil, smallestMargin: nil,
+                              tokenLogProbs: Array(finished[best].logProbs.prefix(tokens.count)))
     }
 
     /// The `k` largest entries' indices, largest first; ties go to the smaller index.

@@ -16,4 +16,7 @@ public struct DecodingResult: Sendable, Equatable {
     /// Greedy decoding only: the smallest gap between the two best filtered logits over the
     /// window — how close the closest call was.
     public var smallestMargin: Float?
+    /// The log-probability of each sampled token when it was chosen (after the logit filters),
+    /// parallel to `tokens`. `exp` of one is the token's probability, as subtitle tools show it.
+    public var tokenLogProbs: [Float] = []
 }

@@ -87,13 +87,30 @@ public struct TimestampRules: LogitFilter {
     }
 }
 
-/// log Σ exp(x), computed stably in Double; −∞ for an empty or all −∞ input.
+/// log Σ exp(x), computed stably (max subtracted first); −∞ for an empty or all −∞ input.
+/// Vectorized: it runs over the whole vocabulary at every decoding step.
 func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
+    guard let base = x.baseAddress else { return -.infinity }
+    let n = x.count
     var m = -Float.infinity
-    for v in x where v > m { m = v }
+    var i = 0
+    var maxVector = SIMD16<Float>(repeating: -.infinity)
+    while i + 16 <= n {
+        maxVector = pointwiseMax(maxVector, UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self))
+        i += 16
+    }
+    m = maxVector.max()
+    while i < n { m = max(m, base[i]); i += 1 }
     guard m > -.infinity else { return -.infinity }
-    var sum = 0.0
-    for v in x where v > -.infinity { sum += _exp(Double(v - m)) }
+    let shift = SIMD16<Float>(repeating: m)
+    var sums = SIMD16<Float>(repeating: 0)
+    i = 0
+    while i + 16 <= n {
+        sums += SIMDMath.exp(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self) - shift)
+        i += 16
+    }
+    var sum = Double(sums.sum())
+    while i < n { sum += _exp(Double(base[i] - m)); i += 1 }
     return m + Float(_log(sum))
 }
 

@@ -15,6 +15,7 @@ struct TokenSampler {
 
         var sequences = Array(repeating: c.initialTokens, count: candidates)
         var sumLogProbs = Array(repeating: 0.0, count: candidates)
+        var tokenLogProbs = Array(repeating: [Float](), count: candidates)
         var finished = Array(repeating: false, count: candidates)
         var rows = Array(repeating: firstLogits, count: candidates)
         var smallestMargin = Float.infinity
@@ -41,6 +42,7 @@ struct TokenSampler {
                     return (chosen, Double(logits[chosen] - normalizer))
                 }
                 sumLogProbs[i] += logProb
+                tokenLogProbs[i].append(Float(logProb))
                 sequences[i].append(next)
                 if next == eot || sequences[i].count > c.decoder.contextLength {
                     finished[i] = true
@@ -51,7 +53,9 @@ struct TokenSampler {
             if toFeed.isEmpty { break }
             let logits = c.step(toFeed)
             for (k, entry) in toFeed.enumerated() {
-                rows[entry.slot] = Array(logits[(k * nVocab)..<((k + 1) * nVocab)])
+                rows[entry.slot].withUnsafeMutableBufferPointer {
+                    $0.baseAddress!.update(from: logits.baseAddress! + k * nVocab, count: nVocab)
+                }
             }
         }
 
@@ -71,7 +75,8 @@ struct TokenSampler {
         return DecodingResult(initialTokens: c.initialTokens, tokens: tokens, sumLogProb: sumLogProbs[best],
                               averageLogProb: sumLogProbs[best] / Double(tokens.count + 1),
                               noSpeechProbability: 0, temperature: temperature, language: nil,
-                              smallestMargin: temperature == 0 && smallestMargin.isFinite ? smallestMargin : nil)
+                              smallestMargin: temperature == 0 && smallestMargin.isFinite ? smallestMargin : nil,
+                              tokenLogProbs: Array(tokenLogProbs[best].prefix(tokens.count)))
     }
 
     /// The index of the largest logit (the first, on ties) and its lead over the runner-up.

@@ -164,7 +164,7 @@ private struct WeightTableReader {
             }
         case .f16:
             return (0..<info.elementCount).map {
-                Float(halfBits: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
+                HalfPrecision.float(fromBits: UInt16(littleEndian: base.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))
             }
         default:
             throw ModelLoadError(path: file.path, reason: .unsupportedTensorType(tensor: name, type: info.type))
@@ -190,25 +190,6 @@ private struct WeightTableReader {
     func checkAllUsed() throws {
         if let extra = file.tensorOrder.first(where: { !used.contains($0) }) {
             throw ModelLoadError(path: file.path, reason: .unexpectedTensor(extra))
-        }
-    }
-}
-
-extension Float {
-    /// Converts IEEE half-precision bits to Float exactly (subnormals, infinities and NaN included).
-    @inline(__always)
-    init(halfBits h: UInt16) {
-        let sign = UInt32(h & 0x8000) << 16
-        let exponent = Int(h >> 10) & 0x1F
-        let mantissa = UInt32(h & 0x3FF)
-        if exponent == 0x1F {
-            self = Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13))
-        } else if exponent != 0 {
-            self = Float(bitPattern: sign | UInt32(exponent + 112) << 23 | (mantissa << 13))
-        } else {
-            // Zero or subnormal: mantissa · 2⁻²⁴.
-            let magnitude = Float(mantissa) * (1.0 / 16_777_216.0)
-            self = sign != 0 ? -magnitude : magnitude
         }
     }
 }

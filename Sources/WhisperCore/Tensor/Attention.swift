@@ -8,10 +8,10 @@
 ///   with a KV cache of `causalOffset` earlier tokens).
 /// - `output`: `queryRows` rows of `width` floats (heads concatenated); must not overlap the inputs.
 ///
-/// Many queries (the encoder): blocks of 48 query rows per head go to the threads; each block's
-/// scores against all keys (48 × keyRows floats, L2-sized) are computed with the GEMM micro-kernel,
-/// normalized row by row, and multiplied by V — the full score matrix never exists. Few queries (the
-/// decoder): one piece per (head, query), dot products and a weighted sum of value rows.
+/// Many queries (the encoder): blocks of 64 query rows per head go to the threads; each block's
+/// scores against all keys (64 × keyRows floats, L2-sized) are computed with the GEMM micro-kernel,
+/// normalized, and multiplied by V — the full score matrix never exists (see `blockedAttention`).
+/// Few queries (the decoder): keys and values streamed in row order (see `rowwiseAttention`).
 public func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<Float>,
                       value: UnsafePointer<Float>, keyRows: Int, width: Int, heads: Int, causalOffset: Int?,
                       output: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
@@ -28,7 +28,7 @@ public func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePo
 
 struct AttentionShape {
     static let blockedMinimumQueries = 16
-    static let queryBlock = 48
+    static let queryBlock = 64
 
     let queryRows: Int
     let keyRows: Int
@@ -49,26 +49,75 @@ struct AttentionShape {
 
 // MARK: - few queries
 
+/// Keys per piece of work in the few-query path (fixed, so results do not depend on the thread count).
+private let keysPerChunk = 128
+
+/// One query row at a time, streaming the keys and values once, front to back, every head of a
+/// key row together (the decoder's cross-attention reads 1500 keys per layer and token, usually
+/// from memory: sequential rows prefetch well, per-head column slices do not):
+///
+/// 1. scores of every head for each chunk of 128 keys (chunks in parallel);
+/// 2. softmax per head, normalization folded into the weights;
+/// 3. each chunk's weighted sum of its value rows, all heads (chunks in parallel);
+/// 4. the chunk sums added in chunk order.
 private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>,
                               _ value: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
                               _ executor: ParallelExecutor) {
     let hd = s.headWidth
-    let scale = s.scale
-    executor.forEach(s.heads * s.queryRows, workspaceFloats: s.keyRows) { piece, scores in
-        let h = piece % s.heads
-        let i = piece / s.heads
-        let column = h * hd
-        let q = query + i * s.width + column
-        let out = output + i * s.width + column
+    let chunks = (s.keyRows + keysPerChunk - 1) / keysPerChunk
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, s.heads * s.keyRows))
+    let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, chunks * s.width))
+    defer {
+        scores.deallocate()
+        partials.deallocate()
+    }
+    for i in 0..<s.queryRows {
+        let q = query + i * s.width
+        let out = output + i * s.width
         let n = s.visibleKeys(i)
         guard n > 0 else {
-            out.update(repeating: 0, count: hd)
-            return
+            out.update(repeating: 0, count: s.width)
+            continue
         }
-        for j in 0..<n { scores[j] = scale * dot(q, key + j * s.width + column, hd) }
-        softmax(scores, count: n)
-        weightedSum(scores, n, value + column, s.width, hd, out)
+        let usedChunks = (n + keysPerChunk - 1) / keysPerChunk
+        let scale = s.scale
+        executor.forEach(usedChunks) { c in
+            for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
+                let k = key + j * s.width
+                for h in 0..<s.heads {
+                    scores[h * s.keyRows + j] = scale * dot(q + h * hd, k + h * hd, hd)
+                }
+            }
+        }
+        for h in 0..<s.heads {
+            let row = scores + h * s.keyRows
+            softmax(row, count: n)
+        }
+        executor.forEach(usedChunks) { c in
+            let partial = partials + c * s.width
+            partial.update(repeating: 0, count: s.width)
+            for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
+                let v = value + j * s.width
+                for h in 0..<s.heads {
+                    axpy(scores[h * s.keyRows + j], v + h * hd, partial + h * hd, hd)
+                }
+            }
+        }
+        out.update(from: partials, count: s.width)
+        for c in 1..<usedChunks { addInPlace(out, partials + c * s.width, count: s.width) }
     }
+}
+
+/// y[0..<count] += a · x[0..<count].
+@inline(__always)
+private func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+    let av = SIMD16<Float>(repeating: a)
+    var p = 0
+    while p + 16 <= count {
+        SIMDMemory.store(SIMDMemory.load(y + p).addingProduct(av, SIMDMemory.load(x + p)), y + p)
+        p += 16
+    }
+    while p < count { y[p] = y[p].addingProduct(a, x[p]); p += 1 }
 }
 
 /// Σ_p a[p]·b[p].
@@ -85,110 +134,92 @@ private func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: 
     return sum
 }
 
-/// out[0..<width] = Σ_j weights[j] · rows[j·stride ..< j·stride + width], 64 columns per pass.
-@inline(__always)
-private func weightedSum(_ weights: UnsafePointer<Float>, _ n: Int, _ rows: UnsafePointer<Float>, _ stride: Int,
-                         _ width: Int, _ out: UnsafeMutablePointer<Float>) {
-    var c = 0
-    while c + 64 <= width {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
-        var row = rows + c
-        for j in 0..<n {
-            let w = SIMD16<Float>(repeating: weights[j])
-            a0 = a0.addingProduct(w, SIMDMemory.load(row))
-            a1 = a1.addingProduct(w, SIMDMemory.load(row + 16))
-            a2 = a2.addingProduct(w, SIMDMemory.load(row + 32))
-            a3 = a3.addingProduct(w, SIMDMemory.load(row + 48))
-            row += stride
-        }
-        SIMDMemory.store(a0, out + c); SIMDMemory.store(a1, out + c + 16)
-        SIMDMemory.store(a2, out + c + 32); SIMDMemory.store(a3, out + c + 48)
-        c += 64
-    }
-    while c + 16 <= width {
-        var a0 = SIMD16<Float>()
-        for j in 0..<n { a0 = a0.addingProduct(SIMD16(repeating: weights[j]), SIMDMemory.load(rows + j * stride + c)) }
-        SIMDMemory.store(a0, out + c)
-        c += 16
-    }
-    while c < width {
-        var a: Float = 0
-        for j in 0..<n { a = a.addingProduct(weights[j], rows[j * stride + c]) }
-        out[c] = a
-        c += 1
-    }
-}
-
 // MARK: - many queries
 
+/// Blocks of 64 queries per head, each one piece of work:
+///
+/// 1. the block's queries, scaled by 1/√(d/h), are packed transposed into two 32-query panels;
+/// 2. the transposed scores Sᵀ[key][query] (keys × 64 floats, L2-sized) come from the GEMM
+///    micro-kernel with 6 keys per tile against the query panels;
+/// 3. softmax runs down the columns, 16 queries per vector: maxima and sums need no horizontal
+///    reductions, and the normalization is left for the end;
+/// 4. P·V: 6 queries per tile read their weights from Sᵀ as one interleaved stream (6 adjacent
+///    floats per key), times the head's value rows;
+/// 5. each output row is divided by its softmax sum.
 private func blockedAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>,
                               _ value: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
                               _ executor: ParallelExecutor) {
     let hd = s.headWidth
     let width = GEMMMicroKernel.tileColumns
-    let keyPanels = (s.keyRows + width - 1) / width
-    let scoreStride = Swift.max(1, keyPanels) * width
-
-    // Kᵀ of every head, pre-scaled by 1/√(d/h), in 32-key panels: panel (h, jp) holds
-    // [p][r] = scale · K[32·jp + r][h·hd + p] (zero past the last key).
-    let panelFloats = hd * width
-    let packedKeys = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, s.heads * keyPanels * panelFloats))
-    defer { packedKeys.deallocate() }
+    let block = AttentionShape.queryBlock
+    let queryBlocks = (s.queryRows + block - 1) / block
     let scale = s.scale
-    executor.forEach(s.heads * keyPanels) { piece in
-        let h = piece / keyPanels
-        let jp = piece % keyPanels
-        let panel = packedKeys + piece * panelFloats
-        for r in 0..<width {
-            let j = jp * width + r
-            if j < s.keyRows {
-                let k = key + j * s.width + h * hd
-                for p in 0..<hd { panel[p * width + r] = scale * k[p] }
-            } else {
-                for p in 0..<hd { panel[p * width + r] = 0 }
-            }
-        }
-    }
-
-    let queryBlocks = (s.queryRows + AttentionShape.queryBlock - 1) / AttentionShape.queryBlock
     let needsPaddedValues = hd % width != 0
-    let scoreFloats = AttentionShape.queryBlock * scoreStride
-    let workspace = scoreFloats + 192 + (needsPaddedValues ? s.keyRows * width : 0)
+
+    // Workspace layout: Sᵀ (with slack for reads past the last valid query), query panels,
+    // inverse sums, edge-tile scratch, padded values.
+    let scoresFloats = s.keyRows * block + 16
+    let panelFloats = hd * block
+    let workspace = scoresFloats + panelFloats + block + 192 + (needsPaddedValues ? s.keyRows * width : 0)
     executor.forEach(s.heads * queryBlocks, workspaceFloats: workspace) { piece, buffer in
         let h = piece % s.heads
-        let firstQuery = (piece / s.heads) * AttentionShape.queryBlock
-        let endQuery = Swift.min(s.queryRows, firstQuery + AttentionShape.queryBlock)
-        let scores = buffer
-        let scratch = buffer + scoreFloats
+        let firstQuery = (piece / s.heads) * block
+        let count = Swift.min(block, s.queryRows - firstQuery)
         let column = h * hd
-        let keysUsed = s.visibleKeys(endQuery - 1)            // visibility grows with the query index
+        let scores = buffer
+        let panels = buffer + scoresFloats
+        let inverseSums = panels + panelFloats
+        let scratch = inverseSums + block
+        let keysUsed = s.visibleKeys(firstQuery + count - 1)          // visibility grows with the query index
         guard keysUsed > 0 else {
-            for i in firstQuery..<endQuery { (output + i * s.width + column).update(repeating: 0, count: hd) }
+            for i in 0..<count { (output + (firstQuery + i) * s.width + column).update(repeating: 0, count: hd) }
             return
         }
 
-        // Scores of the block against the keys it may see.
-        for jp in 0..<((keysUsed + width - 1) / width) {
-            let panel = UnsafePointer(packedKeys + (h * keyPanels + jp) * panelFloats)
-            var i = firstQuery
-            while i < endQuery {
-                let rows = Swift.min(GEMMMicroKernel.tileRows, endQuery - i)
-                GEMMMicroKernel.edgeTile(depth: hd, a: query + i * s.width + column, lda: s.width, rows: rows,
-                                         columns: width, b: panel, ldb: width,
-                                         start: UnsafePointer(zeroRow), startStride: 0,
-                                         c: scores + (i - firstQuery) * scoreStride + jp * width, ldc: scoreStride,
-                                         scratch: scratch)
-                i += rows
+        // 1. Queries, scaled, as two [hd][32] panels.
+        for j in 0..<block {
+            let panel = panels + (j / width) * hd * width + j % width
+            if j < count {
+                let q = query + (firstQuery + j) * s.width + column
+                for p in 0..<hd { panel[p * width] = scale * q[p] }
+            } else {
+                for p in 0..<hd { panel[p * width] = 0 }
             }
         }
-        // Probabilities; keys a row may not see (up to keysUsed) get weight 0.
-        for i in firstQuery..<endQuery {
-            let row = scores + (i - firstQuery) * scoreStride
-            let visible = s.visibleKeys(i)
-            softmax(row, count: visible)
-            if visible < keysUsed { (row + visible).update(repeating: 0, count: keysUsed - visible) }
+
+        // 2. Sᵀ = K_h · Q_blockᵀ.
+        for half in 0..<(block / width) {
+            let b = UnsafePointer(panels + half * hd * width)
+            var k0 = 0
+            while k0 < keysUsed {
+                let rows = Swift.min(GEMMMicroKernel.tileRows, keysUsed - k0)
+                GEMMMicroKernel.edgeTile(depth: hd, a: key + k0 * s.width + column, lda: s.width, rows: rows,
+                                         columns: width, b: b, ldb: width,
+                                         start: UnsafePointer(zeroRow), startStride: 0,
+                                         c: scores + k0 * block + half * width, ldc: block, scratch: scratch)
+                k0 += rows
+            }
         }
-        // Weighted sum of value rows, 32 head columns at a time.
+
+        // 3. Column softmax, unnormalized; keys a query may not see get weight 0.
+        if let offset = s.causalOffset {
+            let base = offset + firstQuery                            // query j sees keys 0 ... base + j
+            for p in Swift.max(0, base + 1)..<keysUsed {
+                let hidden = p - base                                 // queries j < hidden may not see key p
+                for g in stride(from: 0, to: Swift.min(block, hidden), by: 16) {
+                    let row = scores + p * block + g
+                    SIMDMemory.store(SIMDConversion.replacingLeading(SIMDMemory.load(row), count: hidden - g,
+                                                                     with: -.infinity), row)
+                }
+            }
+        }
+        for g in stride(from: 0, to: block, by: 16) {
+            let maximum = columnMaximum(scores + g, stride: block, count: keysUsed)
+            let sum = exponentiateColumn(scores + g, stride: block, count: keysUsed, shift: maximum)
+            SIMDMemory.store(1 / sum, inverseSums + g)
+        }
+
+        // 4. O = P · V_h, 32 head columns at a time.
         var c = 0
         while c < hd {
             let columns = Swift.min(width, hd - c)
@@ -202,16 +233,54 @@ private func blockedAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>
                 b = UnsafePointer(padded)
                 ldb = width
             }
-            var i = firstQuery
-            while i < endQuery {
-                let rows = Swift.min(GEMMMicroKernel.tileRows, endQuery - i)
-                GEMMMicroKernel.edgeTile(depth: keysUsed, a: scores + (i - firstQuery) * scoreStride,
-                                         lda: scoreStride, rows: rows, columns: columns, b: b, ldb: ldb,
-                                         start: UnsafePointer(zeroRow), startStride: 0,
-                                         c: output + i * s.width + column + c, ldc: s.width, scratch: scratch)
+            var i = 0
+            while i < count {
+                let rows = Swift.min(GEMMMicroKernel.tileRows, count - i)
+                let out = output + (firstQuery + i) * s.width + column + c
+                if rows == GEMMMicroKernel.tileRows && columns == width {
+                    GEMMMicroKernel.interleavedTile(depth: keysUsed, a: scores + i, aStep: block, b: b, ldb: ldb,
+                                                    start: UnsafePointer(zeroRow), startStride: 0, c: out, ldc: s.width)
+                } else {
+                    GEMMMicroKernel.interleavedTile(depth: keysUsed, a: scores + i, aStep: block, b: b, ldb: ldb,
+                                                    start: UnsafePointer(zeroRow), startStride: 0, c: scratch, ldc: width)
+                    for r in 0..<rows {
+                        for l in 0..<columns { out[r * s.width + l] = scratch[r * width + l] }
+                    }
+                }
                 i += rows
             }
             c += columns
         }
+
+        // 5. Normalize.
+        for i in 0..<count {
+            let out = output + (firstQuery + i) * s.width + column
+            let f = inverseSums[i]
+            for l in 0..<hd { out[l] *= f }
+        }
     }
+}
+
+// The column passes are kept out of line: compiled on their own they keep their vectors and
+// constants in registers, where inlined into the large function above they were split and spilled.
+
+/// Lane-wise maximum of `count` rows of 16 floats, `stride` apart.
+@inline(never)
+private func columnMaximum(_ rows: UnsafeMutablePointer<Float>, stride: Int, count: Int) -> SIMD16<Float> {
+    var maximum = SIMD16<Float>(repeating: -.infinity)
+    for p in 0..<count { maximum = SIMDConversion.maximum(maximum, SIMDMemory.load(rows + p * stride)) }
+    return maximum
+}
+
+/// Replaces each row of 16 floats by e^(row − shift) and returns the lane-wise sums.
+@inline(never)
+private func exponentiateColumn(_ rows: UnsafeMutablePointer<Float>, stride: Int, count: Int,
+                                shift: SIMD16<Float>) -> SIMD16<Float> {
+    var sum = SIMD16<Float>()
+    for p in 0..<count {
+        let e = SIMDMath.exp(SIMDMemory.load(rows + p * stride) - shift)
+        SIMDMemory.store(e, rows + p * stride)
+        sum += e
+    }
+    return sum
 }

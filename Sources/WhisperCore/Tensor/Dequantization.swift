@@ -32,8 +32,9 @@ public enum Dequantization {
     static func decodeRow<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ count: Int,
                                                _ destination: UnsafeMutablePointer<Float>) {
         let chunks = count / 32
+        let tables = DecodingTables.shared
         for c in 0..<chunks {
-            let (lo, hi) = D.decode(row + c * D.chunkBytes)
+            let (lo, hi) = D.decode(row + c * D.chunkBytes, tables)
             SIMDMemory.store(lo, destination + 32 * c)
             SIMDMemory.store(hi, destination + 32 * c + 16)
         }

@@ -15,12 +15,13 @@ private func geluSerial(_ x: UnsafeMutablePointer<Float>, count: Int) {
         SIMDMemory.store(gelu(SIMDMemory.load(x + i)), x + i)
         i += 16
     }
-    if i < count {
-        var tail = SIMD16<Float>()
-        for j in i..<count { tail[j - i] = x[j] }
-        let y = gelu(tail)
-        for j in i..<count { x[j] = y[j - i] }
-    }
+    if i < count { geluTail(x + i, count: count - i) }
+}
+
+/// The last 1...15 values, through a 16-lane buffer (kept apart so the main loop stays small).
+@inline(never)
+private func geluTail(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    SIMDMemory.store(gelu(SIMDMemory.load(x, count: count, fill: 0)), x, count: count)
 }
 
 @inline(__always)

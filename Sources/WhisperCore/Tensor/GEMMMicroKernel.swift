@@ -61,6 +61,50 @@ enum GEMMMicroKernel {
         SIMDMemory.store(c50, c + 5 * ldc); SIMDMemory.store(c51, c + 5 * ldc + 16)
     }
 
+    /// `tile` with the 6 rows of `a` interleaved: `a[i][p]` at `a[p·aStep + i]` (one pointer, one cache
+    /// line per step), as when the left operand is stored transposed. Rows beyond `validRows` read
+    /// neighbouring columns (the caller keeps them readable and discards their results).
+    @inline(__always)
+    static func interleavedTile(depth: Int, a: UnsafePointer<Float>, aStep: Int,
+                                b: UnsafePointer<Float>, ldb: Int,
+                                start: UnsafePointer<Float>, startStride: Int,
+                                c: UnsafeMutablePointer<Float>, ldc: Int) {
+        var c00 = SIMDMemory.load(start), c01 = SIMDMemory.load(start + 16)
+        var c10 = SIMDMemory.load(start + startStride), c11 = SIMDMemory.load(start + startStride + 16)
+        var c20 = SIMDMemory.load(start + 2 * startStride), c21 = SIMDMemory.load(start + 2 * startStride + 16)
+        var c30 = SIMDMemory.load(start + 3 * startStride), c31 = SIMDMemory.load(start + 3 * startStride + 16)
+        var c40 = SIMDMemory.load(start + 4 * startStride), c41 = SIMDMemory.load(start + 4 * startStride + 16)
+        var c50 = SIMDMemory.load(start + 5 * startStride), c51 = SIMDMemory.load(start + 5 * startStride + 16)
+
+        var ap = a
+        var bp = b
+        for _ in 0..<depth {
+            let b0 = SIMDMemory.load(bp)
+            let b1 = SIMDMemory.load(bp + 16)
+            var s = SIMD16<Float>(repeating: ap[0])
+            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[1])
+            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[2])
+            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[3])
+            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[4])
+            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
+            s = SIMD16<Float>(repeating: ap[5])
+            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
+            ap += aStep
+            bp += ldb
+        }
+
+        SIMDMemory.store(c00, c); SIMDMemory.store(c01, c + 16)
+        SIMDMemory.store(c10, c + ldc); SIMDMemory.store(c11, c + ldc + 16)
+        SIMDMemory.store(c20, c + 2 * ldc); SIMDMemory.store(c21, c + 2 * ldc + 16)
+        SIMDMemory.store(c30, c + 3 * ldc); SIMDMemory.store(c31, c + 3 * ldc + 16)
+        SIMDMemory.store(c40, c + 4 * ldc); SIMDMemory.store(c41, c + 4 * ldc + 16)
+        SIMDMemory.store(c50, c + 5 * ldc); SIMDMemory.store(c51, c + 5 * ldc + 16)
+    }
+
     /// A tile that may be partial (`rows` ≤ 6 valid rows, `columns` ≤ 32 valid columns): full tiles
     /// go straight to `c`; partial ones through `scratch` (192 floats) so nothing outside the valid
     /// region of `c` (or of `start`) is touched. `b` must hold 32 readable columns.

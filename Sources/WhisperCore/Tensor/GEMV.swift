@@ -1,7 +1,10 @@
 /// Matrix products with few activation rows (the decoder, one token or a few beams): every weight
-/// row is read once, straight from its storage type, decoded 32 values at a time and multiplied
-/// against all activation rows while it sits in L1. Nothing is packed: the cost is reading the
-/// weights, so this is bound by memory bandwidth (quantized types read 2–3× fewer bytes than f16).
+/// row is read once, straight from its storage type, 32 values at a time, and multiplied against
+/// all activation rows while it sits in L1. Nothing is packed: the cost is reading the weights.
+///
+/// For block formats a block contributes `d·Σ q·x + offset·Σ x` (`offset` = m, −8d or −16d): the
+/// codes are multiplied by x as they are and scaled once per block, and the block sums of x are
+/// computed once per call — far fewer vector operations per weight than dequantizing each value.
 enum GEMV {
     /// Weight rows per piece of work (fixed, so results do not depend on the thread count).
     static let rowsPerPiece = 32
@@ -25,71 +28,116 @@ enum GEMV {
                                                       _ out: UnsafeMutablePointer<Float>, _ executor: ParallelExecutor) {
         let m = weight.rows
         let k = weight.columns
+        let chunks = k / 32
         let pieces = (m + rowsPerPiece - 1) / rowsPerPiece
-        executor.forEach(pieces) { piece in
-            let first = piece * rowsPerPiece
-            for r in first..<Swift.min(m, first + rowsPerPiece) {
-                let row = weight.row(r)
-                let b = bias?[r] ?? 0
+        let sumCount = D.hasOffset ? n * chunks : 0
+        let tables = DecodingTables.shared
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, sumCount)) { buffer in
+            let blockSums = buffer.baseAddress!
+            for i in 0..<(D.hasOffset ? n : 0) {
+                for c in 0..<chunks {
+                    let v = x + i * k + 32 * c
+                    blockSums[i * chunks + c] = SIMDMemory.sum(SIMDMemory.load(v) + SIMDMemory.load(v + 16))
+                }
+            }
+            let sums = UnsafePointer(blockSums)
+            executor.forEach(pieces) { piece in
+                let first = piece * rowsPerPiece
+                let end = Swift.min(m, first + rowsPerPiece)
                 var i = 0
-                while i < n {
-                    if n - i >= 4 {
-                        let s = dot4(D.self, row, x + i * k, k)
+                // Groups of four activation rows share each decoded weight block.
+                while n - i >= 4 {
+                    for r in first..<end {
+                        let b = bias?[r] ?? 0
+                        let s = dot4(D.self, weight.row(r), x + i * k, k, sums + i * chunks, chunks, tables)
                         out[i * m + r] = b + s.0
                         out[(i + 1) * m + r] = b + s.1
                         out[(i + 2) * m + r] = b + s.2
                         out[(i + 3) * m + r] = b + s.3
-                        i += 4
-                    } else {
-                        out[i * m + r] = b + dot1(D.self, row, x + i * k, k)
-                        i += 1
                     }
+                    i += 4
+                }
+                // Single activation rows. (Interleaving two weight rows to share the loads of x
+                // was measured: it makes the f16 stream from memory several times slower.)
+                while i < n {
+                    for r in first..<end {
+                        out[i * m + r] = (bias?[r] ?? 0) + dot1(D.self, weight.row(r), x + i * k, k, sums + i * chunks, tables)
+                    }
+                    i += 1
                 }
             }
         }
     }
 
-    /// Σ_p row[p]·x[p]. Two accumulators (values 0..<16 and 16..<32 of each chunk); `dot4` sums each
-    /// of its rows in exactly the same order, so a row's result does not depend on its batch.
+    /// Σ_p row[p]·x[p] (`sums`: block sums of x, for formats with offsets).
+    ///
+    /// Every (weight row, activation row) pair is summed in the same order here and in `dot4`, so a
+    /// result depends neither on the batch size nor on the row's position in the batch.
     @inline(__always)
-    static func dot1<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ k: Int) -> Float {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
+    static func dot1<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ k: Int,
+                                          _ sums: UnsafePointer<Float>, _ tables: DecodingTables) -> Float {
         let chunks = k / 32
+        var a = Accumulator()
         for c in 0..<chunks {
-            let (lo, hi) = D.decode(row + c * D.chunkBytes)
-            a0 = a0.addingProduct(lo, SIMDMemory.load(x + 32 * c))
-            a1 = a1.addingProduct(hi, SIMDMemory.load(x + 32 * c + 16))
+            let p = row + c * D.chunkBytes
+            let (lo, hi) = D.codes(p, tables)
+            a.add(D.self, p, lo, hi, SIMDMemory.load(x + 32 * c), SIMDMemory.load(x + 32 * c + 16), sums[c])
         }
         var tail: Float = 0
         for p in (32 * chunks)..<k { tail = tail.addingProduct(D.scalar(row, p), x[p]) }
-        return SIMDMemory.sum(a0 + a1) + tail
+        return a.total + tail
     }
 
-    /// `dot1` for four activation rows (stride `k`) sharing each decoded weight chunk.
+    /// Σ_p row[p]·x_i[p] for four activation rows `x_i = x + i·k` sharing each decoded weight block
+    /// (`sums`: block sums of the rows, stride `chunks`).
     @inline(__always)
     static func dot4<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>,
-                                          _ k: Int) -> (Float, Float, Float, Float) {
-        var a0 = SIMD16<Float>(), a1 = SIMD16<Float>()
-        var b0 = SIMD16<Float>(), b1 = SIMD16<Float>()
-        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>()
-        var d0 = SIMD16<Float>(), d1 = SIMD16<Float>()
-        let x0 = x, x1 = x + k, x2 = x + 2 * k, x3 = x + 3 * k
-        let chunks = k / 32
-        for c in 0..<chunks {
-            let (lo, hi) = D.decode(row + c * D.chunkBytes)
-            let o = 32 * c
-            a0 = a0.addingProduct(lo, SIMDMemory.load(x0 + o)); a1 = a1.addingProduct(hi, SIMDMemory.load(x0 + o + 16))
-            b0 = b0.addingProduct(lo, SIMDMemory.load(x1 + o)); b1 = b1.addingProduct(hi, SIMDMemory.load(x1 + o + 16))
-            c0 = c0.addingProduct(lo, SIMDMemory.load(x2 + o)); c1 = c1.addingProduct(hi, SIMDMemory.load(x2 + o + 16))
-            d0 = d0.addingProduct(lo, SIMDMemory.load(x3 + o)); d1 = d1.addingProduct(hi, SIMDMemory.load(x3 + o + 16))
+                                          _ k: Int, _ sums: UnsafePointer<Float>, _ chunks: Int,
+                                          _ tables: DecodingTables) -> (Float, Float, Float, Float) {
+        var a = Accumulator(), b = Accumulator(), c = Accumulator(), d = Accumulator()
+        let xa = x, xb = x + k, xc = x + 2 * k, xd = x + 3 * k
+        for j in 0..<chunks {
+            let p = row + j * D.chunkBytes
+            let o = 32 * j
+            let (lo, hi) = D.codes(p, tables)
+            a.add(D.self, p, lo, hi, SIMDMemory.load(xa + o), SIMDMemory.load(xa + o + 16), sums[j])
+            b.add(D.self, p, lo, hi, SIMDMemory.load(xb + o), SIMDMemory.load(xb + o + 16), sums[chunks + j])
+            c.add(D.self, p, lo, hi, SIMDMemory.load(xc + o), SIMDMemory.load(xc + o + 16), sums[2 * chunks + j])
+            d.add(D.self, p, lo, hi, SIMDMemory.load(xd + o), SIMDMemory.load(xd + o + 16), sums[3 * chunks + j])
         }
         var ta: Float = 0, tb: Float = 0, tc: Float = 0, td: Float = 0
         for p in (32 * chunks)..<k {
             let w = D.scalar(row, p)
-            ta = ta.addingProduct(w, x0[p]); tb = tb.addingProduct(w, x1[p])
-            tc = tc.addingProduct(w, x2[p]); td = td.addingProduct(w, x3[p])
+            ta = ta.addingProduct(w, xa[p]); tb = tb.addingProduct(w, xb[p])
+            tc = tc.addingProduct(w, xc[p]); td = td.addingProduct(w, xd[p])
         }
-        return (SIMDMemory.sum(a0 + a1) + ta, SIMDMemory.sum(b0 + b1) + tb,
-                SIMDMemory.sum(c0 + c1) + tc, SIMDMemory.sum(d0 + d1) + td)
+        return (a.total + ta, b.total + tb, c.total + tc, d.total + td)
+    }
+
+    /// Running sums for one (weight row, activation row) pair.
+    struct Accumulator {
+        /// Plain formats: products of values 0..<16 and 16..<32; block formats: `lo` holds
+        /// Σ d·(codes·x) and `hi` is unused.
+        var lo = SIMD16<Float>()
+        var hi = SIMD16<Float>()
+        /// Σ offset·(block sum of x).
+        var offsets: Float = 0
+
+        @inline(__always)
+        mutating func add<D: WeightRowDecoder>(_: D.Type, _ p: UnsafeRawPointer, _ codesLo: SIMD16<Float>,
+                                               _ codesHi: SIMD16<Float>, _ x0: SIMD16<Float>, _ x1: SIMD16<Float>,
+                                               _ blockSum: Float) {
+            if D.isBlockScaled {
+                lo = lo.addingProduct((codesLo * x0).addingProduct(codesHi, x1), SIMD16(repeating: D.scale(p)))
+                if D.hasOffset { offsets = offsets.addingProduct(D.offset(p), blockSum) }
+            } else {
+                lo = lo.addingProduct(codesLo, x0)
+                hi = hi.addingProduct(codesHi, x1)
+            }
+        }
+
+        @inline(__always)
+        var total: Float { SIMDMemory.sum(lo + hi) + offsets }
     }
 }
+

@@ -66,7 +66,10 @@ public enum HalfPrecision {
     @inline(__always)
     public static func floats(fromBits bits: SIMD16<UInt16>) -> SIMD16<Float> {
         #if !(os(macOS) && arch(x86_64))
-        return SIMD16<Float>(unsafeBitCast(bits, to: SIMD16<Float16>.self))
+        let halves = unsafeBitCast(bits, to: SIMD16<Float16>.self)
+        var result = SIMD16<Float>()
+        for i in 0..<16 { result[i] = Float(halves[i]) }             // one vcvtph2ps (see SIMDConversion)
+        return result
         #else
         return portableFloats(fromBits: bits)
         #endif
@@ -82,7 +85,9 @@ public enum HalfPrecision {
     @inline(__always)
     public static func bits(from values: SIMD16<Float>) -> SIMD16<UInt16> {
         #if !(os(macOS) && arch(x86_64))
-        return unsafeBitCast(SIMD16<Float16>(values), to: SIMD16<UInt16>.self)
+        var result = SIMD16<UInt16>()
+        for i in 0..<16 { result[i] = Float16(values[i]).bitPattern }  // vcvtps2ph
+        return result
         #else
         var result = SIMD16<UInt16>()
         for i in 0..<16 { result[i] = bits(from: values[i]) }
@@ -94,11 +99,11 @@ public enum HalfPrecision {
     /// rebiases normals and normalizes subnormals in one exact step; infinities and NaNs are patched.
     @inline(__always)
     static func portableFloats(fromBits bits: SIMD16<UInt16>) -> SIMD16<Float> {
-        let wide = SIMD16<UInt32>(truncatingIfNeeded: bits)
+        let wide = SIMDConversion.widened(bits)
         let shifted = (wide & 0x7FFF) &<< 13
         var magnitude = unsafeBitCast(shifted, to: SIMD16<Float>.self) * 0x1p112
-        let isSpecial = (wide & 0x7C00) .== 0x7C00
-        magnitude.replace(with: unsafeBitCast(shifted | 0x7F80_0000, to: SIMD16<Float>.self), where: isSpecial)
+        let special = unsafeBitCast(shifted | 0x7F80_0000, to: SIMD16<Float>.self)
+        for i in 0..<16 where wide[i] & 0x7C00 == 0x7C00 { magnitude[i] = special[i] }   // infinities, NaNs
         return unsafeBitCast(unsafeBitCast(magnitude, to: SIMD16<UInt32>.self) | ((wide & 0x8000) &<< 16), to: SIMD16<Float>.self)
     }
 

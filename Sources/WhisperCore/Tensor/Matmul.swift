@@ -1,5 +1,7 @@
 /// Activation rows at or below this count use the streaming GEMV; above it, the packed GEMM.
-let gemvMaxRows = 8
+/// (Measured crossover: quantized weights cost more to decode once per four rows than to pack.)
+@inline(__always)
+func gemvMaxRows(_ type: GGMLTensorType) -> Int { type.isQuantized ? 8 : 16 }
 
 /// `out = x · Wᵀ + bias`: the linear layer of every Whisper block.
 ///
@@ -13,7 +15,7 @@ let gemvMaxRows = 8
 public func matmul(_ x: UnsafePointer<Float>, rows n: Int, weight: WeightMatrix, bias: UnsafePointer<Float>?,
                    into out: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
     guard n > 0, weight.rows > 0 else { return }
-    if n <= gemvMaxRows {
+    if n <= gemvMaxRows(weight.type) {
         GEMV.multiply(x, rows: n, weight: weight, bias: bias, into: out, executor: executor)
     } else {
         GEMM.multiply(x, lda: weight.columns, rows: n, weight: weight, bias: bias, into: out, ldo: weight.rows,

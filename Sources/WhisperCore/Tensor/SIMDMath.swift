@@ -1,5 +1,9 @@
 /// Vectorized `exp` and `erf` for softmax and GELU, accurate to a few float ulps.
 ///
+/// These are `@_transparent` (inlined before optimization) rather than `@inline(__always)`: in the
+/// large loops that use them the optimizer otherwise sometimes keeps `exp` out of line, and a call
+/// that passes a 16-lane vector costs more than the function.
+///
 /// The polynomial coefficients were fitted for this project (weighted least squares on Chebyshev
 /// nodes in float64, then rounded to float); the fitted error bounds are quoted with each.
 enum SIMDMath {
@@ -16,9 +20,9 @@ enum SIMDMath {
     ///
     /// x = n·ln2 + r with |r| ≤ ln2/2, eʳ = 1 + r + r²·P(r) (P of degree 5, relative error 6e-11),
     /// then 2ⁿ is put into the exponent field.
-    @inline(__always)
+    @_transparent
     static func exp(_ x: SIMD16<Float>) -> SIMD16<Float> {
-        let clamped = pointwiseMin(pointwiseMax(x, SIMD16(repeating: -87.3)), SIMD16(repeating: 88))
+        let clamped = SIMDConversion.minimum(SIMDConversion.maximum(x, SIMD16(repeating: -87.3)), SIMD16(repeating: 88))
         let t = (clamped * log2e) + SIMD16<Float>(repeating: roundingShift)
         let n = t - SIMD16<Float>(repeating: roundingShift)
         var r = clamped.addingProduct(n, SIMD16(repeating: -ln2High))
@@ -32,15 +36,13 @@ enum SIMDMath {
         let er = (r + 1).addingProduct(r * r, p)
         let exponent = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- Int32(bitPattern: roundingShift.bitPattern)) &+ 127
         let scale = unsafeBitCast(exponent &<< 23, to: SIMD16<Float>.self)
-        var result = er * scale
-        result.replace(with: 0, where: x .< -87.3)
-        return result
+        return SIMDConversion.select(x, { $0 < -87.3 }, SIMD16(repeating: 0), else: er * scale)
     }
 
     // MARK: erf
 
     /// erf(a)/a on [0, 1] as a polynomial in a² (degree 6, relative error 1.4e-9).
-    @inline(__always)
+    @_transparent
     private static func erfSmall(_ a: SIMD16<Float>) -> SIMD16<Float> {
         let a2 = a * a
         var p = SIMD16<Float>(repeating: 7.898_209_878_476_337e-05)
@@ -57,9 +59,9 @@ enum SIMDMath {
     /// does not inherit the rounding of a², which would cost 1e-6 relative at a ≈ 3):
     /// e^(−a²)·R(t), t = 1/(1 + a/2), R of degree 10 fitted on [1, 10] (relative error 1.3e-10 in
     /// exact arithmetic, 3e-7 evaluated in Float). Beyond a ≈ 9.3 the result underflows to 0.
-    @inline(__always)
+    @_transparent
     private static func erfcLarge(_ a: SIMD16<Float>, squareHigh: SIMD16<Float>, squareLow: SIMD16<Float>) -> SIMD16<Float> {
-        let b = pointwiseMin(a, SIMD16(repeating: 10))
+        let b = SIMDConversion.minimum(a, SIMD16(repeating: 10))
         let t = 1 / (SIMD16<Float>(repeating: 1) + b * 0.5)
         var r = SIMD16<Float>(repeating: -5.565_547_943_115_234_4e-02)
         r = SIMD16(repeating: 1.604_863_852_262_497e-01).addingProduct(r, t)
@@ -78,44 +80,40 @@ enum SIMDMath {
     }
 
     /// erf(z).
-    @inline(__always)
+    @_transparent
     static func erf(_ z: SIMD16<Float>) -> SIMD16<Float> {
         let a = magnitude(z)
-        let capped = pointwiseMin(a, SIMD16(repeating: 10))           // erfc(10) is 0 in Float; keeps a² finite
+        let capped = SIMDConversion.minimum(a, SIMD16(repeating: 10))           // erfc(10) is 0 in Float; keeps a² finite
         let high = capped * capped
         let low = (-high).addingProduct(capped, capped)                // capped² − high, exactly
-        var e = 1 - erfcLarge(a, squareHigh: high, squareLow: low)
-        e.replace(with: erfSmall(a), where: a .<= 1)
+        let e = SIMDConversion.select(a, { $0 <= 1 }, erfSmall(a), else: 1 - erfcLarge(a, squareHigh: high, squareLow: low))
         return copySign(e, z)
     }
 
     /// 1 + erf(x/√2), the Gaussian CDF times 2, without cancellation for negative x (where it is
     /// erfc(|x|/√2), tiny). (x/√2)² is taken as x²/2 from the exact split of x², so rounding x/√2
     /// does not disturb the tail.
-    @inline(__always)
+    @_transparent
     static func onePlusErfOfScaled(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let magnitudeX = magnitude(x)
         let a = magnitudeX * 0.707_106_781_186_547_5
-        let capped = pointwiseMin(magnitudeX, SIMD16(repeating: 16))  // keeps x² finite; erfc(16/√2) is 0
+        let capped = SIMDConversion.minimum(magnitudeX, SIMD16(repeating: 16))  // keeps x² finite; erfc(16/√2) is 0
         let x2 = capped * capped
         let x2Low = (-x2).addingProduct(capped, capped)              // capped² − x2, exactly
         let small = erfSmall(a)
         let large = erfcLarge(a, squareHigh: x2 * 0.5, squareLow: x2Low * 0.5)
-        let positive = x .>= 0
-        var result = large                                            // x/√2 < −1: erfc(|x|/√2)
-        result.replace(with: 2 - large, where: positive)              // x/√2 > 1
-        var inner = 1 - small
-        inner.replace(with: 1 + small, where: positive)
-        result.replace(with: inner, where: a .<= 1)
-        return result
+        // x/√2 > 1: 2 − erfc; x/√2 < −1: erfc(|x|/√2); in between 1 ± erf(|x|/√2).
+        let outer = SIMDConversion.select(x, { $0 >= 0 }, 2 - large, else: large)
+        let inner = SIMDConversion.select(x, { $0 >= 0 }, 1 + small, else: 1 - small)
+        return SIMDConversion.select(a, { $0 <= 1 }, inner, else: outer)
     }
 
-    @inline(__always)
+    @_transparent
     static func magnitude(_ v: SIMD16<Float>) -> SIMD16<Float> {
         unsafeBitCast(unsafeBitCast(v, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF, to: SIMD16<Float>.self)
     }
 
-    @inline(__always)
+    @_transparent
     static func copySign(_ magnitude: SIMD16<Float>, _ sign: SIMD16<Float>) -> SIMD16<Float> {
         let m = unsafeBitCast(magnitude, to: SIMD16<UInt32>.self) & 0x7FFF_FFFF
         let s = unsafeBitCast(sign, to: SIMD16<UInt32>.self) & 0x8000_0000

@@ -7,7 +7,7 @@ public func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
     var maxVector = SIMD16<Float>(repeating: -.infinity)
     var i = 0
     while i + 16 <= count {
-        maxVector = pointwiseMax(maxVector, SIMDMemory.load(x + i))
+        maxVector = SIMDConversion.maximum(maxVector, SIMDMemory.load(x + i))
         i += 16
     }
     var maximum = SIMDMemory.max(maxVector)
@@ -19,19 +19,14 @@ public func softmax(_ x: UnsafeMutablePointer<Float>, count: Int) {
     let shift = SIMD16<Float>(repeating: maximum)
     var sumVector = SIMD16<Float>()
     i = 0
-    while i + 16 <= count {
-        let e = SIMDMath.exp(SIMDMemory.load(x + i) - shift)
-        SIMDMemory.store(e, x + i)
-        sumVector += e
+    while i < count {                                                 // one body (see geluSerial)
+        let n = Swift.min(16, count - i)
+        let e = SIMDMath.exp(SIMDMemory.load(x + i, count: n, fill: -.infinity) - shift)
+        SIMDMemory.store(e, x + i, count: n)
+        sumVector += e                                                // padding lanes are e^−∞ = 0
         i += 16
     }
-    var sum = SIMDMemory.sum(sumVector)
-    if i < count {
-        var tail = SIMD16<Float>(repeating: -.infinity)
-        for j in i..<count { tail[j - i] = x[j] }
-        let e = SIMDMath.exp(tail - shift)
-        for j in i..<count { x[j] = e[j - i]; sum += e[j - i] }
-    }
+    let sum = SIMDMemory.sum(sumVector)
     let scale = SIMD16<Float>(repeating: 1 / sum)
     i = 0
     while i + 16 <= count {

@@ -6,18 +6,22 @@ public struct Segment: Sendable, Equatable, Codable {
     public var text: String
     /// The segment's tokens, timestamp tokens included.
     public var tokens: [Int]
+    /// The probability of each token in `tokens` when the decoder chose it (empty if unknown).
+    public var tokenProbabilities: [Float]
     /// Statistics of the window the segment came from.
     public var averageLogProb: Double
     public var noSpeechProbability: Double
     public var temperature: Float
     public var compressionRatio: Double
 
-    public init(start: Double, end: Double, text: String, tokens: [Int], averageLogProb: Double = 0,
-                noSpeechProbability: Double = 0, temperature: Float = 0, compressionRatio: Double = 0) {
+    public init(start: Double, end: Double, text: String, tokens: [Int], tokenProbabilities: [Float] = [],
+                averageLogProb: Double = 0, noSpeechProbability: Double = 0, temperature: Float = 0,
+                compressionRatio: Double = 0) {
         self.start = start
         self.end = end
         self.text = text
         self.tokens = tokens
+        self.tokenProbabilities = tokenProbabilities
         self.averageLogProb = averageLogProb
         self.noSpeechProbability = noSpeechProbability
         self.temperature = temperature
@@ -46,6 +50,8 @@ public struct TranscriptionResult: Sendable {
 
 /// Where the time went, in seconds.
 public struct Timings: Sendable, Equatable {
+    /// Voice activity detection (model loading included).
+    public var vad: Double = 0
     public var mel: Double = 0
     public var encode: Double = 0
     public var decode: Double = 0

@@ -29,8 +29,12 @@ public final class Transcriber: @unchecked Sendable {
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
+    /// With `options.vad`, only the detected speech is transcribed (see `transcribeSpeechOnly`).
     public func transcribe(samples: [Float], options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        if let vad = options.vad {
+            return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
+        }
         var timings = Timings()
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
@@ -61,6 +65,12 @@ public final class Transcriber: @unchecked Sendable {
         var segments: [Segment] = []
         var windows: [WindowRecord] = []
         var language = specials.isMultilingual ? options.decoding.language : nil
+        if specials.isMultilingual, language == nil {
+            // Detected once, on the first 30 s, as OpenAI's transcribe() does.
+            var detection = options
+            detection.offset = 0
+            language = try detectLanguage(samples: clip, options: detection).first?.language.code
+        }
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
 
         while seek < contentFrames {
@@ -78,10 +88,6 @@ public final class Transcriber: @unchecked Sendable {
             timings.encode -= clock.timeIntervalSinceNow
 
             clock = Date()
-            if specials.isMultilingual, language == nil {
-                language = try LanguageDetector(decoder: decoder, specials: specials, executor: executor)
-                    .detect(cross: cross).first?.language.code
-            }
             var prompt = Array(allTokens[promptResetSince...])
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
             let result = try decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
@@ -100,8 +106,11 @@ public final class Transcriber: @unchecked Sendable {
 
             let tokens = result.tokens
             let ratio = CompressionRatio.of(tokenizer.decode(tokens))
-            func makeSegment(start: Double, end: Double, tokens: [Int]) -> Segment {
-                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens), tokens: tokens,
+            let probabilities = result.tokenLogProbs.map { Float(_exp(Double($0))) }
+            func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
+                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens[range]),
+                        tokens: Array(tokens[range]),
+                        tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[range]) : [],
                         averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
                         temperature: result.temperature, compressionRatio: ratio)
             }
@@ -119,7 +128,7 @@ public final class Transcriber: @unchecked Sendable {
                     let piece = Array(tokens[lastSlice..<end])
                     current.append(makeSegment(start: timeOffset + Double(piece.first! - tb) * timePrecision,
                                                end: timeOffset + Double(piece.last! - tb) * timePrecision,
-                                               tokens: piece))
+                                               range: lastSlice..<end))
                     lastSlice = end
                 }
                 if singleTimestampEnding {
@@ -133,7 +142,7 @@ public final class Transcriber: @unchecked Sendable {
                 if let lastStamp = tokens.last(where: specials.isTimestamp), lastStamp != tb {
                     duration = Double(lastStamp - tb) * timePrecision
                 }
-                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, tokens: tokens))
+                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, range: tokens.indices))
                 seek += size
             }
 
@@ -142,6 +151,7 @@ public final class Transcriber: @unchecked Sendable {
                 if segment.start == segment.end || segment.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     segment.text = ""
                     segment.tokens = []
+                    segment.tokenProbabilities = []
                 }
                 segments.append(segment)
                 allTokens += segment.tokens
@@ -166,10 +176,10 @@ public final class Transcriber: @unchecked Sendable {
         let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
         let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
             .compute(samples: clip, executor: executor)
-        let size = min(Self.windowFrames, mel.frameCount - Self.windowFrames)
+        // As OpenAI does, the first 3000 frames of the padded spectrogram (not zero-filled).
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
         for m in 0..<h.nMels {
-            for t in 0..<size { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
+            for t in 0..<Self.windowFrames { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
         }
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
         let cross = try decoder.crossAttention(features: features, executor: executor)

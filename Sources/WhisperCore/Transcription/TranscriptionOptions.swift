@@ -23,6 +23,8 @@ public struct TranscriptionOptions: Sendable, Equatable {
     public var duration: Double? = nil
     /// Threads for the encoder, decoder and front end. Results do not depend on it.
     public var threads: Int = 1
+    /// Voice activity detection: transcribe only the speech it finds (nil: the whole recording).
+    public var vad: VADOptions? = nil
 
     public init() {}
 }

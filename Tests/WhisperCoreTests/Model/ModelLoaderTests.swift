@@ -173,17 +173,4 @@ final class ModelLoaderTests: XCTestCase {
             guard let e = error as? ModelLoadError, case .cannotOpen = e.reason else { return XCTFail("\(error)") }
         }
     }
-
-    func testHalfBitsConversion() {
-        XCTAssertEqual(Float(halfBits: 0x3C00), 1)
-        XCTAssertEqual(Float(halfBits: 0xC000), -2)
-        XCTAssertEqual(Float(halfBits: 0x0001), 5.9604645e-8)
-        XCTAssertEqual(Float(halfBits: 0x7BFF), 65504)
-        XCTAssertEqual(Float(halfBits: 0x7C00), .infinity)
-        XCTAssertTrue(Float(halfBits: 0x7E00).isNaN)
-        XCTAssertEqual(Float(halfBits: 0x8000).sign, .minus)
-        for bits in stride(from: 0, to: 0x7C00, by: 37) {
-            XCTAssertEqual(Float(halfBits: UInt16(bits)), Float(Float16(bitPattern: UInt16(bits))))
-        }
-    }
 }

@@ -1,0 +1,142 @@
+import Foundation
+
+/// Writes a quantized copy of an f16/f32 whisper.cpp model, byte for byte as whisper.cpp's
+/// `quantize` tool writes it:
+/// - the header's `ftype` becomes `2 * 1000 + file type` (GGML quantization version 2);
+/// - the mel filterbank and vocabulary are copied unchanged;
+/// - every 2-D tensor except the positional embeddings is converted to f32 and quantized with
+///   GGML's reference quantizer; all other tensors (1-D vectors, conv biases, the 3-D conv kernels)
+///   are copied as they are.
+public enum ModelQuantizer {
+    /// GGML's quantization version, as whisper.cpp's quantizer writes it into `ftype`.
+    public static let quantizationVersion = 2
+
+    /// Tensors whisper.cpp never quantizes, though they are 2-D.
+    public static let keptTensors: Set<String> = [
+        "encoder.conv1.bias", "encoder.conv2.bias", "encoder.positional_embedding", "decoder.positional_embedding",
+    ]
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notAQuantizedType(GGMLTensorType)
+        case alreadyQuantized(path: String, tensor: String, type: GGMLTensorType)
+        case rowsNotWholeBlocks(path: String, tensor: String, columns: Int, type: GGMLTensorType)
+        case cannotWrite(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .notAQuantizedType(let type):
+                return "\(type) is not a quantized type (use q4_0, q4_1, q5_0, q5_1 or q8_0)"
+            case .alreadyQuantized(let path, let tensor, let type):
+                return "\(path): tensor '\(tensor)' is already \(type); quantize from an f16 or f32 model"
+            case .rowsNotWholeBlocks(let path, let tensor, let columns, let type):
+                return "\(path): tensor '\(tensor)' has rows of \(columns) values, not whole \(type) blocks of 32"
+            case .cannotWrite(let path, let reason):
+                return "\(path): cannot write the quantized model: \(reason)"
+            }
+        }
+    }
+
+    /// GGML's *file* type number for a quantized tensor type (the header numbering).
+    public static func fileType(of type: GGMLTensorType) -> Int? {
+        switch type {
+        case .q4_0: return 2
+        case .q4_1: return 3
+        case .q8_0: return 7
+        case .q5_0: return 8
+        case .q5_1: return 9
+        case .f32, .f16: return nil
+        }
+    }
+
+    /// Quantizes `input` into a new file at `outputPath` (written under a temporary name, then renamed).
+    public static func quantize(_ input: GGMLModelFile, to type: GGMLTensorType, outputPath: String,
+                                progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
+        guard let fileType = fileType(of: type) else { throw Failure.notAQuantizedType(type) }
+        let temporary = outputPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let out = FileHandle(forWritingAtPath: temporary) else {
+            throw Failure.cannotWrite(path: outputPath, reason: "cannot create \(temporary)")
+        }
+        var finished = false
+        defer {
+            try? out.close()
+            if !finished { try? FileManager.default.removeItem(atPath: temporary) }
+        }
+        var buffer: [UInt8] = []
+        func int32(_ v: Int) { withUnsafeBytes(of: Int32(truncatingIfNeeded: v).littleEndian) { buffer += $0 } }
+        func flush() {
+            out.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        // Header, filterbank, vocabulary.
+        let h = input.hyperparameters
+        int32(Int(GGMLModelFile.magic))
+        for v in [h.nVocab, h.nAudioCtx, h.nAudioState, h.nAudioHead, h.nAudioLayer, h.nTextCtx, h.nTextState,
+                  h.nTextHead, h.nTextLayer, h.nMels, quantizationVersion * 1000 + fileType] { int32(v) }
+        int32(input.melFilters.nMels)
+        int32(input.melFilters.nFFTBins)
+        for w in input.melFilters.weights { withUnsafeBytes(of: w.bitPattern.littleEndian) { buffer += $0 } }
+        int32(input.vocabulary.count)
+        for token in input.vocabulary {
+            int32(token.count)
+            buffer += token
+        }
+        flush()
+
+        // Tensors, in file order.
+        var floats: [Float] = []
+        for (index, name) in input.tensorOrder.enumerated() {
+            guard let info = input.tensors[name] else { continue }
+            let quantize = info.dims.count == 2 && !keptTensors.contains(name)
+            let outputType = quantize ? type : info.type
+            if quantize {
+                guard info.type == .f32 || info.type == .f16 else {
+                    throw Failure.alreadyQuantized(path: input.path, tensor: name, type: info.type)
+                }
+                guard info.dims[0] % type.blockSize == 0 else {
+                    throw Failure.rowsNotWholeBlocks(path: input.path, tensor: name, columns: info.dims[0], type: type)
+                }
+            }
+            int32(info.dims.count)
+            int32(name.utf8.count)
+            int32(Int(outputType.rawValue))
+            info.dims.forEach { int32($0) }
+            buffer += Array(name.utf8)
+            let source = input.data(of: info)
+            if quantize {
+                let count = info.elementCount
+                if floats.count < count { floats = [Float](repeating: 0, count: count) }
+                floats.withUnsafeMutableBufferPointer { f in
+                    if info.type == .f16 {
+                        HalfPrecision.convert(halfBits: source, count: count, into: f.baseAddress!)
+                    } else {
+                        for i in 0..<count {
+                            f[i] = Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                        }
+                    }
+                }
+                let start = buffer.count
+                buffer += [UInt8](repeating: 0, count: type.byteCount(elements: count) ?? 0)
+                try floats.withUnsafeBufferPointer { f in
+                    try buffer.withUnsafeMutableBytes { b in
+                        try Quantization.quantize(f.baseAddress!, count: count, as: type, into: b.baseAddress! + start)
+                    }
+                }
+            } else {
+                buffer += UnsafeRawBufferPointer(start: source, count: info.byteCount)
+            }
+            flush()
+            progress?(index + 1, input.tensorOrder.count)
+        }
+        do {
+            try out.synchronize()
+            try out.close()
+            if FileManager.default.fileExists(atPath: outputPath) { try FileManager.default.removeItem(atPath: outputPath) }
+            try FileManager.default.moveItem(atPath: temporary, toPath: outputPath)
+        } catch {
+            throw Failure.cannotWrite(path: outputPath, reason: error.localizedDescription)
+        }
+        finished = true
+    }
+}

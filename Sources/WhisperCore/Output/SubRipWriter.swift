@@ -1,0 +1,21 @@
+/// SubRip (`.srt`) subtitles: numbered cues from 1, times as `hh:mm:ss,mmm` (comma before the
+/// milliseconds), the text, and a blank line after each cue.
+///
+///     1
+///     00:00:00,720 --> 00:00:27,240
+///      And so my fellow Americans...
+///
+public struct SubRipWriter: TranscriptWriter {
+    public init() {}
+    public var fileExtension: String { "srt" }
+
+    public func render(_ transcript: Transcript) -> String {
+        var out = ""
+        for (i, segment) in transcript.segments.enumerated() {
+            out += "\(i + 1)\n"
+            out += "\(Timestamp.format(segment.start, separator: ",")) --> \(Timestamp.format(segment.end, separator: ","))\n"
+            out += CueText.singleLine(segment.text) + "\n\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,89 @@
+/// Lane-wise conversions between SIMD vector types, written as plain loops.
+///
+/// The standard library's generic converting initializers (`SIMD16<Float>(someInt32Vector)`,
+/// `init(truncatingIfNeeded:)`) are too big for the inliner to take, so in a hot loop each one
+/// becomes a function call with the vector spilled to memory. These loops, once inlined, are
+/// vectorized by LLVM into the single instruction each conversion needs (`vpmovzxbd`, `vcvtdq2ps`,
+/// `vcvtph2ps`, …).
+enum SIMDConversion {
+    @inline(__always)
+    static func floats(_ v: SIMD16<UInt8>) -> SIMD16<Float> {
+        var r = SIMD16<Float>()
+        for i in 0..<16 { r[i] = Float(v[i]) }
+        return r
+    }
+
+    @inline(__always)
+    static func floats(_ v: SIMD16<Int8>) -> SIMD16<Float> {
+        var r = SIMD16<Float>()
+        for i in 0..<16 { r[i] = Float(v[i]) }
+        return r
+    }
+
+    @inline(__always)
+    static func floats(_ v: SIMD16<Int32>) -> SIMD16<Float> {
+        var r = SIMD16<Float>()
+        for i in 0..<16 { r[i] = Float(v[i]) }
+        return r
+    }
+
+    @inline(__always)
+    static func floats(_ v: SIMD16<UInt32>) -> SIMD16<Float> {
+        var r = SIMD16<Float>()
+        for i in 0..<16 { r[i] = Float(v[i]) }
+        return r
+    }
+
+    @inline(__always)
+    static func widened(_ v: SIMD16<UInt8>) -> SIMD16<UInt32> {
+        var r = SIMD16<UInt32>()
+        for i in 0..<16 { r[i] = UInt32(v[i]) }
+        return r
+    }
+
+    @inline(__always)
+    static func widened(_ v: SIMD16<UInt16>) -> SIMD16<UInt32> {
+        var r = SIMD16<UInt32>()
+        for i in 0..<16 { r[i] = UInt32(v[i]) }
+        return r
+    }
+
+    /// Exact for lanes below 2²³ (bit pattern of 2²³ + v, minus 2²³): two instructions.
+    @inline(__always)
+    static func floats(small v: SIMD16<UInt32>) -> SIMD16<Float> {
+        unsafeBitCast(v | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_608
+    }
+
+    /// Lane-wise minimum (stdlib `pointwiseMin` is not inlined either).
+    @inline(__always)
+    static func minimum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        var r = SIMD16<Float>()
+        for i in 0..<16 { r[i] = a[i] < b[i] ? a[i] : b[i] }
+        return r
+    }
+
+    /// Lane-wise maximum.
+    @inline(__always)
+    static func maximum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        var r = SIMD16<Float>()
+        for i in 0..<16 { r[i] = a[i] > b[i] ? a[i] : b[i] }
+        return r
+    }
+
+    /// `v` with lanes `0 ..< count` set to `value` (count clamped to 0...16).
+    @inline(__always)
+    static func replacingLeading(_ v: SIMD16<Float>, count: Int, with value: Float) -> SIMD16<Float> {
+        var r = v
+        for i in 0..<16 where i < count { r[i] = value }
+        return r
+    }
+
+    /// Lane-wise `test(key) ? a : b` (stdlib `replacing(with:where:)` is not inlined either).
+    @inline(__always)
+    static func select(_ key: SIMD16<Float>, _ test: (Float) -> Bool, _ a: SIMD16<Float>,
+                       else b: SIMD16<Float>) -> SIMD16<Float> {
+        var r = b
+        for i in 0..<16 { r[i] = test(key[i]) ? a[i] : b[i] }
+        return r
+    }
+}
