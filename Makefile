@@ -29,7 +29,7 @@ help:
 	@echo "make smoke            transcribe jfk.wav with the synthetic tiny.en model and compare"
 	@echo "make run              transcribe a sample with whatever model is available"
 	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
-	@echo "make fuzz             long fuzz run of the model loader and WAV reader (FUZZ_CASES=200000 each,"
+	@echo "make fuzz             long fuzz run of the model, VAD model and WAV parsers (FUZZ_CASES=200000 each,"
 	@echo "                      FUZZ_SEED=random; replay one case with FUZZ_SEED=S FUZZ_CASE=N)"
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
 	@echo "make samples          synthesize a few short samples into Samples/ (espeak-ng, sox)"
@@ -62,7 +62,7 @@ bench: build
 # here they run FUZZ_CASES cases per parser with a fresh seed, printed so any finding can be replayed.
 FUZZ_CASES ?= 200000
 FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-FUZZ_TESTS := ModelFileFuzzTests|WAVFileFuzzTests
+FUZZ_TESTS := ModelFileFuzzTests|WAVFileFuzzTests|VADModelFuzzTests
 
 fuzz:
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests

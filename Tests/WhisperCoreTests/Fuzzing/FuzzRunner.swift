@@ -95,6 +95,7 @@ final class FuzzRunner {
         let indices = configuration.onlyCase.map { [$0] } ?? Array(0..<configuration.cases)
         for index in indices {
             var rng = Self.generator(seed: configuration.seed, index: index)
+            CrashReporter.enter(parser: configuration.parser, seed: configuration.seed, index: index, mutation: "(while mutating)")
             let input = makeCase(&rng)
             if configuration.onlyCase != nil {
                 print("fuzz \(configuration.parser): case \(index), \(input.bytes.count) bytes: \(input.mutation)")
@@ -145,7 +146,8 @@ final class FuzzRunner {
     static func kind(of error: Error) -> String {
         let typeName = String(describing: type(of: error))
         var subject: Any = error
-        if let e = error as? ModelLoadError { subject = e.reason }
+        // Struct errors (ModelLoadError, VADModelError) carry their case in `reason`.
+        if let reason = Mirror(reflecting: error).children.first(where: { $0.label == "reason" })?.value { subject = reason }
         let mirror = Mirror(reflecting: subject)
         if mirror.displayStyle == .enum {
             let name = mirror.children.first?.label ?? String(describing: subject)

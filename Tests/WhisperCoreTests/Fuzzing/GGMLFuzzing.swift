@@ -55,6 +55,31 @@ struct GGMLFileLayout {
             p += 4 + length
         }
         boundaries.append(p)
+        walkTensors(from: p, in: bytes)
+    }
+
+    /// The layout of a Silero VAD file in whisper.cpp's VAD GGML format: magic, model type (length
+    /// and bytes), version, window and context sizes, the encoder layers (count, then in, out and
+    /// kernel of each), LSTM and final-convolution sizes, then tensors as in a Whisper model.
+    init(vadModel bytes: [UInt8]) {
+        size = bytes.count
+        fields = [Field(offset: 0, name: "magic"), Field(offset: 4, name: "model type length")]
+        var p = 8 + Int(bytes.int32(at: 4))
+        boundaries = [4, 8, p]
+        var names = ["version major", "version minor", "version patch", "window size", "context size", "encoder layers"]
+        for (i, name) in names.enumerated() { fields.append(Field(offset: p + 4 * i, name: name)) }
+        let layers = max(0, min(16, Int(bytes.int32(at: p + 20))))
+        p += 24
+        names = (0..<layers).flatMap { ["layer \($0) inputs", "layer \($0) outputs", "layer \($0) kernel"] }
+            + ["LSTM input", "LSTM hidden", "final conv input", "final conv output"]
+        for (i, name) in names.enumerated() { fields.append(Field(offset: p + 4 * i, name: name)) }
+        p += 4 * names.count
+        boundaries.append(p)
+        walkTensors(from: p, in: bytes)
+    }
+
+    private mutating func walkTensors(from start: Int, in bytes: [UInt8]) {
+        var p = start
         while p + 12 <= bytes.count {
             let start = p
             let nDims = Int(bytes.int32(at: p)), nameLength = Int(bytes.int32(at: p + 4))
@@ -87,9 +112,9 @@ struct GGMLMutator {
     let base: [UInt8]
     let layout: GGMLFileLayout
 
-    init(base: [UInt8]) {
+    init(base: [UInt8], layout: GGMLFileLayout? = nil) {
         self.base = base
-        layout = GGMLFileLayout(base)
+        self.layout = layout ?? GGMLFileLayout(base)
     }
 
     /// One mutated file and a description of what was done to it.
@@ -120,14 +145,14 @@ struct GGMLMutator {
             return "dims of the tensor at \(t.range.lowerBound) swapped (\(a), \(b))"
         case 11:
             // Same bytes, other type: f32 [n, ...] read as f16 [2n, ...] or back.
-            guard let t = layout.tensors.randomElement(using: &rng) else { return "no-op" }
-            let type = bytes.int32(at: t.typeOffset), d0 = bytes.int32(at: t.dimOffsets[0])
+            guard let t = layout.tensors.randomElement(using: &rng), let d0Offset = t.dimOffsets.first else { return "no-op" }
+            let type = bytes.int32(at: t.typeOffset), d0 = bytes.int32(at: d0Offset)
             if type == 0 {
                 bytes.setInt32(1, at: t.typeOffset)
-                bytes.setInt32(d0 &* 2, at: t.dimOffsets[0])
+                bytes.setInt32(d0 &* 2, at: d0Offset)
             } else if type == 1, d0 % 2 == 0 {
                 bytes.setInt32(0, at: t.typeOffset)
-                bytes.setInt32(d0 / 2, at: t.dimOffsets[0])
+                bytes.setInt32(d0 / 2, at: d0Offset)
             } else {
                 bytes.setInt32([2, 3, 6, 7, 8].randomElement(using: &rng)!, at: t.typeOffset)
             }
