@@ -11,8 +11,11 @@ struct BatchInput: Equatable {
     var isStandardInput: Bool { path == "-" }
 
     /// The audio length from the WAV header, without decoding (nil if unknown or unreadable).
+    /// Only a regular file is looked into: peeking at a named pipe would eat the audio it carries.
     var declaredDuration: Double? {
-        guard !isStandardInput, let reader = try? WAVReader(path: path),
+        guard !isStandardInput,
+              (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType == .typeRegular,
+              let reader = try? WAVReader(path: path),
               let frames = reader.declaredFrameCount, reader.sampleRate > 0 else { return nil }
         return Double(frames) / Double(reader.sampleRate)
     }
@@ -271,6 +274,8 @@ final class BatchRunner: @unchecked Sendable {
         guard input.isStandardInput else { return try AudioLoader.loadMono16k(path: input.path) }
         let reader = try WAVReader(fileDescriptor: 0, name: "stdin")
         let samples = try reader.readAllMono()
+        // As for files (AudioLoader): a header without a single sample is an error.
+        if samples.isEmpty { throw AudioError.noAudio(file: "stdin") }
         guard reader.sampleRate != AudioLoader.sampleRate else { return samples }
         return try SincResampler.resample(samples, from: reader.sampleRate, to: AudioLoader.sampleRate)
     }

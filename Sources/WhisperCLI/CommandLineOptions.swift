@@ -298,6 +298,9 @@ struct CommandLineOptions {
         lines += [
             "",
             "Inputs are WAV files, directories (searched for *.wav; recursively with -r) or '-' (stdin).",
+            "A WAV file without a single sample (a header only) is an error; audio too short to hold speech",
+            "(even 1 sample) is transcribed and gives no text. A named pipe is read if its writer is already",
+            "running and refused at once otherwise (never a wait); a model must be a regular file.",
             "Output files are named after each input (talk.wav -> talk.srt), next to it or under --output-dir",
             "(keeping the layout below a directory given as input); they are written under a temporary",
             "name and renamed when complete. With -p N, N files are transcribed at once with the same results.",

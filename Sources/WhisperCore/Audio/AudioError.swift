@@ -17,6 +17,8 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingFormatChunk(file: String)
     /// The file ends without a `data` chunk.
     case missingDataChunk(file: String)
+    /// The file is a valid WAV file without a single sample (a header only): nothing to transcribe.
+    case noAudio(file: String)
     /// The `fmt ` chunk is shorter than its format needs.
     case formatChunkTooShort(file: String, size: Int, needed: Int)
     /// A codec other than PCM or IEEE float (A-law, µ-law, ADPCM, MP3, ...).
@@ -55,6 +57,8 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): the WAV file has no 'fmt ' chunk before its audio data"
         case let .missingDataChunk(file):
             return "\(file): the WAV file has no 'data' chunk (no audio)"
+        case let .noAudio(file):
+            return "\(file): the WAV file holds no audio samples (its 'data' chunk is empty)"
         case let .formatChunkTooShort(file, size, needed):
             return "\(file): the WAV 'fmt ' chunk is \(size) bytes, too short (needs at least \(needed))"
         case let .unsupportedEncoding(file, code, name):

@@ -6,15 +6,22 @@ public enum AudioLoader {
     /// Decodes the WAV file at `path`, averages its channels to mono and resamples it to 16 kHz
     /// (band-limited, see `SincResampler`; 16 kHz input is passed through untouched).
     /// Memory beyond the result stays bounded: the file is decoded and resampled in chunks.
+    /// Throws `AudioError.noAudio` for a file without a single sample (a header only: there is
+    /// nothing to transcribe, and it is most likely a failed recording), and `AllocationError`,
+    /// with the bytes needed, when the decoded audio cannot fit in memory.
     public static func loadMono16k(path: String) throws -> [Float] {
         let stream = try Mono16kStream(path: path)
         var samples: [Float] = []
-        if let frames = stream.reader.expectedFrameCount {
+        if let frames = stream.reader.reservableFrameCount {
             // Frames at the file's rate → samples at 16 kHz (rounded up), never more than the file holds.
             let rate = stream.reader.sampleRate
-            samples.reserveCapacity(frames / rate * sampleRate + (frames % rate * sampleRate + rate - 1) / rate)
+            let count = frames / rate * sampleRate + (frames % rate * sampleRate + rate - 1) / rate
+            try MemoryBudget.require(bytes: MemoryBudget.byteCount(count, elementBytes: MemoryLayout<Float>.stride),
+                                     for: "the decoded audio of \(path) (\(count) samples at 16 kHz)")
+            samples.reserveCapacity(count)
         }
         while let chunk = try stream.next() { samples += chunk }
+        if samples.isEmpty { throw AudioError.noAudio(file: path) }
         return samples
     }
 }

@@ -16,20 +16,39 @@ final class FileInput {
     private let closesDescriptor: Bool
     /// Bytes consumed so far (read or skipped).
     private(set) var position: Int = 0
+    /// A byte read while opening a named pipe, served before the descriptor's next bytes.
+    private var firstByte: [UInt8] = []
 
-    /// Opens `path` for reading.
+    /// Opens `path` for reading. A named pipe (FIFO) is opened without waiting for a writer: one
+    /// that has no writer is refused at once rather than blocking forever; one with a writer (a
+    /// process substitution, `mkfifo` with a producer already running) is read like any stream.
     init(path: String) throws {
         name = path
         var status = stat()
         if stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR {
             throw AudioError.cannotOpen(file: path, reason: "it is a directory")
         }
-        let fd = open(path, O_RDONLY)
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             throw AudioError.cannotOpen(file: path, reason: FileInput.errorText(errno))
         }
         descriptor = fd
         closesDescriptor = true
+        if fstat(fd, &status) == 0, (status.st_mode & S_IFMT) == S_IFIFO {
+            // Still non-blocking: 0 bytes means no writer at all, EAGAIN a writer with nothing yet.
+            var byte: UInt8 = 0
+            var n: Int
+            repeat {
+                n = Self.systemRead(fd, &byte, 1)
+            } while n < 0 && errno == EINTR
+            if n == 0 {
+                throw AudioError.cannotOpen(file: path, reason: "it is a named pipe (FIFO) with no writer")
+            }
+            if n == 1 { firstByte = [byte] }
+        }
+        // Reads block as usual from here on: a pipe's writer may be slower than the reader.
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
     }
 
     /// Reads from an already open descriptor (e.g. 0 for standard input); `name` is used in messages.
@@ -45,16 +64,15 @@ final class FileInput {
 
     /// Reads up to `buffer.count` bytes, fewer only at end of file. Returns the number read.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard let base = buffer.baseAddress else { return 0 }
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         var total = 0
+        if let byte = firstByte.first {
+            base.storeBytes(of: byte, as: UInt8.self)
+            firstByte = []
+            total = 1
+        }
         while total < buffer.count {
-            #if canImport(Darwin)
-            let n = Darwin.read(descriptor, base + total, buffer.count - total)
-            #elseif canImport(Musl)
-            let n = Musl.read(descriptor, base + total, buffer.count - total)
-            #else
-            let n = Glibc.read(descriptor, base + total, buffer.count - total)
-            #endif
+            let n = Self.systemRead(descriptor, base + total, buffer.count - total)
             if n > 0 {
                 total += n
             } else if n == 0 {
@@ -65,6 +83,16 @@ final class FileInput {
         }
         position += total
         return total
+    }
+
+    private static func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        #if canImport(Darwin)
+        return Darwin.read(fd, buffer, count)
+        #elseif canImport(Musl)
+        return Musl.read(fd, buffer, count)
+        #else
+        return Glibc.read(fd, buffer, count)
+        #endif
     }
 
     /// Reads up to `count` bytes into a new array (shorter only at end of file).

@@ -14,8 +14,10 @@
 ///
 /// Every channel is decoded and the channels are averaged into one (mono) signal, as Whisper wants.
 /// Samples are Float, full scale mapped to [-1, 1): u8 `(x - 128) / 128`, s16 `x / 32768`,
-/// s24 `x / 8388608`, s32 `x / 2147483648`; float samples are taken as they are, except that
-/// non-finite values (NaN, ±infinity) become 0 so they cannot poison the spectrogram.
+/// s24 `x / 8388608`, s32 `x / 2147483648`; float samples are taken as they are (a float file may
+/// exceed full scale), except that non-finite values (NaN, ±infinity) become 0 and magnitudes are
+/// limited to `floatSampleLimit`, so that no value — nor a sum of them in the channel mix, the
+/// resampler or the spectrogram — can overflow and poison the transcription.
 public final class WAVReader {
     /// The file's name, as used in error messages.
     public let name: String
@@ -29,6 +31,19 @@ public final class WAVReader {
     public let expectedFrameCount: Int?
     /// Frames decoded so far.
     public private(set) var framesRead: Int = 0
+    /// Frames worth reserving memory for up front: `expectedFrameCount` when the file's size bounds
+    /// it, at most `unboundedReservation` when only the header vouches for it (a pipe's header can
+    /// claim 4 GiB of audio in a few bytes).
+    var reservableFrameCount: Int? {
+        guard let expected = expectedFrameCount else { return nil }
+        return sizeIsBoundedByFile ? expected : min(expected, Self.unboundedReservation)
+    }
+    static let unboundedReservation = 1 << 20
+    private let sizeIsBoundedByFile: Bool
+
+    /// The largest magnitude a float sample is decoded to (96 dB above full scale): anything louder
+    /// is a corrupt file, not audio.
+    public static let floatSampleLimit: Float = 65_536
 
     public var sampleRate: Int { format.sampleRate }
     public var channelCount: Int { format.channelCount }
@@ -65,6 +80,7 @@ public final class WAVReader {
         declaredFrameCount = parsed.dataSize.map { $0 / frameBytes }
         // The pushed-back byte (if any) is still to be read, on top of what the file has left.
         let inFile = input.bytesRemaining().map { ($0 + header.pushback.count) / frameBytes }
+        sizeIsBoundedByFile = inFile != nil
         switch (declaredFrameCount, inFile) {
         case let (declared?, available?): expectedFrameCount = min(declared, available)
         case let (declared, available): expectedFrameCount = declared ?? available
@@ -114,7 +130,7 @@ public final class WAVReader {
     /// Decodes everything that is left, mixed to mono.
     public func readAllMono() throws -> [Float] {
         var out: [Float] = []
-        if let expected = expectedFrameCount { out.reserveCapacity(expected) }
+        if let frames = reservableFrameCount { out.reserveCapacity(frames) }
         while try readMono(maxFrames: 1 << 16, appendingTo: &out) > 0 {}
         return out
     }
@@ -164,12 +180,13 @@ public final class WAVReader {
             case .float32:
                 sample = { p in
                     let v = Float(bitPattern: UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
-                    return v.isFinite ? v : 0
+                    return v.isFinite ? min(max(v, -WAVReader.floatSampleLimit), WAVReader.floatSampleLimit) : 0
                 }
             case .float64:
                 sample = { p in
                     let v = Double(bitPattern: UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
-                    return v.isFinite ? Float(v) : 0
+                    let limit = Double(WAVReader.floatSampleLimit)
+                    return v.isFinite ? Float(min(max(v, -limit), limit)) : 0
                 }
             }
             if channels == 1 {

@@ -12,9 +12,9 @@ public struct LanguageDetector {
     }
 
     /// Languages with their probabilities, most likely first (empty for English-only models).
-    public func detect(cross: CrossAttentionCache) -> [(language: Language, probability: Double)] {
+    public func detect(cross: CrossAttentionCache) throws -> [(language: Language, probability: Double)] {
         guard specials.isMultilingual else { return [] }
-        let cache = decoder.makeCache(slots: 1)
+        let cache = try decoder.makeCache(slots: 1)
         let logits = decoder.decode([.init(slot: 0, tokens: [specials.startOfTranscript])], cache: cache,
                                     cross: cross, executor: executor)
         let range = specials.languageTokens

@@ -9,11 +9,11 @@ public final class WindowDecoder: @unchecked Sendable {
     private let nonSpeechTokens: [Int]
     private let blankTokens: [Int]
 
-    public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) {
+    public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) throws {
         self.decoder = decoder
         self.tokenizer = tokenizer
         self.executor = executor
-        cache = decoder.makeCache(slots: 1)
+        cache = try decoder.makeCache(slots: 1)
         nonSpeechTokens = tokenizer.nonSpeechTokens()
         blankTokens = tokenizer.blankTokens()
     }
@@ -63,9 +63,10 @@ public final class WindowDecoder: @unchecked Sendable {
         return filters
     }
 
-    /// Decodes one window whose cross-attention keys/values are `cross`.
+    /// Decodes one window whose cross-attention keys/values are `cross`. Throws `AllocationError`
+    /// when the key/value cache for the beams or candidates cannot fit in memory.
     public func decode(cross: CrossAttentionCache, prompt: [Int], options: DecodingOptions,
-                       language: String?) -> DecodingResult {
+                       language: String?) throws -> DecodingResult {
         let initial = initialTokens(prompt: prompt, options: options, language: language)
         let sotIndex = initial.firstIndex(of: specials.startOfTranscript) ?? 0
         let candidates: Int
@@ -74,7 +75,7 @@ public final class WindowDecoder: @unchecked Sendable {
         } else {
             candidates = max(1, options.bestOf ?? 1)
         }
-        if cache.slots < candidates { cache = decoder.makeCache(slots: candidates) }
+        if cache.slots < candidates { cache = try decoder.makeCache(slots: candidates) }
         cache.reset()
 
         // The initial tokens once, in slot 0; logits at start-of-transcript and at the last token.

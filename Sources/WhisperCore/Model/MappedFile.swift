@@ -18,17 +18,26 @@ public final class MappedFile: @unchecked Sendable {
     public init(path: String) throws {
         self.path = path
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        let fd = open(path, O_RDONLY)
+        // Look before opening: opening a named pipe that has no writer would block forever, and
+        // only a regular file has a size to map.
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw ModelLoadError(path: path, reason: .cannotOpen(String(cString: strerror(errno))))
+        }
+        if let kind = Self.nonRegularKind(info.st_mode) {
+            throw ModelLoadError(path: path, reason: .cannotOpen("\(kind), not a model file"))
+        }
+        // O_NONBLOCK: should the path have become a pipe since, the open still returns.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else {
             throw ModelLoadError(path: path, reason: .cannotOpen(String(cString: strerror(errno))))
         }
         defer { close(fd) }
-        var info = stat()
         guard fstat(fd, &info) == 0 else {
             throw ModelLoadError(path: path, reason: .cannotOpen(String(cString: strerror(errno))))
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ModelLoadError(path: path, reason: .cannotOpen("not a regular file"))
+        if let kind = Self.nonRegularKind(info.st_mode) {
+            throw ModelLoadError(path: path, reason: .cannotOpen("\(kind), not a model file"))
         }
         let size = Int(info.st_size)
         if size == 0 {
@@ -41,6 +50,8 @@ public final class MappedFile: @unchecked Sendable {
             isMapped = true
             return
         }
+        // The mapping failed (address space exhausted?): a copy would need as much memory again.
+        try MemoryBudget.require(bytes: size, for: "a copy of the model file \(path)")
         #endif
         // Fallback: a plain read into one heap buffer.
         let data: Data
@@ -49,11 +60,39 @@ public final class MappedFile: @unchecked Sendable {
         } catch {
             throw ModelLoadError(path: path, reason: .cannotOpen(error.localizedDescription))
         }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 64)
+        let buffer = try MemoryBudget.allocateBytes(max(data.count, 1), alignment: 64,
+                                                    for: "a copy of the model file \(path)")
         buffer.copyBytes(from: data)
         bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: data.count)
         isMapped = false
     }
+
+    /// A heap copy of `contents`, named `path` in messages: parses a model held in memory (a
+    /// download in progress, a test's crafted file) exactly as if it had been read from disk.
+    public init(copying contents: UnsafeRawBufferPointer, path: String) throws {
+        self.path = path
+        let buffer = try MemoryBudget.allocateBytes(max(contents.count, 1), alignment: 64,
+                                                    for: "a copy of the model file \(path)")
+        if contents.count > 0 { buffer.copyMemory(from: contents) }
+        bytes = UnsafeRawBufferPointer(start: buffer.baseAddress, count: contents.count)
+        isMapped = false
+    }
+
+    #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+    /// What a file that is not a regular file is, for messages ("it is a directory"); nil for a
+    /// regular file.
+    static func nonRegularKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "it is a directory"
+        case S_IFIFO: return "it is a named pipe (FIFO)"
+        case S_IFCHR: return "it is a character device"
+        case S_IFBLK: return "it is a block device"
+        case S_IFSOCK: return "it is a socket"
+        default: return "it is not a regular file"
+        }
+    }
+    #endif
 
     deinit {
         guard let base = bytes.baseAddress else { return }
@@ -63,6 +102,6 @@ public final class MappedFile: @unchecked Sendable {
             return
         }
         #endif
-        base.deallocate()
+        MemoryBudget.deallocate(UnsafeMutableRawPointer(mutating: base))
     }
 }

@@ -30,12 +30,28 @@ public struct ModelLoadError: Error, CustomStringConvertible, Equatable, Sendabl
         "\(path): \(reasonDescription)"
     }
 
+    /// What a file with this first word probably is, for the message about a wrong file.
+    static func describe(magic: UInt32) -> String {
+        let bytes = (0..<4).map { UInt8(truncatingIfNeeded: magic >> (8 * UInt32($0))) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let hex = "magic 0x" + String(magic, radix: 16)
+        switch text {
+        case "RIFF", "RF64": return "it is a RIFF/WAV file: audio, not a model"
+        case "GGUF": return "it is a GGUF file, the newer llama.cpp format; whisper.cpp models are GGML files"
+        case "fLaC", "OggS": return "it looks like an audio file"
+        case "ggjt", "ggla", "ggmf": return "it is a GGML file of another kind (\(hex))"
+        default:
+            if bytes.starts(with: Array("ID3".utf8)) { return "it looks like an MP3 file" }
+            return hex
+        }
+    }
+
     private var reasonDescription: String {
         switch reason {
         case .cannotOpen(let why):
             return "cannot open model file (\(why))"
         case .notAModelFile(let magic):
-            return "not a whisper.cpp GGML model file (magic 0x\(String(magic, radix: 16)), expected 0x67676d6c)"
+            return "not a whisper.cpp GGML model file (\(Self.describe(magic: magic)); expected magic 0x67676d6c)"
         case .truncated(let what, let offset):
             return "file ends early while reading \(what) at byte \(offset) (truncated download?)"
         case .invalidHyperparameter(let name, let value):

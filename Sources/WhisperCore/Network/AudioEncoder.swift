@@ -18,20 +18,22 @@ public final class AudioEncoder: @unchecked Sendable {
     private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, attended: FloatBuffer, projected: FloatBuffer
     private let hidden: FloatBuffer         // [ctx][4d]
 
-    public init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) {
+    /// Throws `AllocationError` with the bytes needed when the activations cannot fit in memory.
+    public init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) throws {
         self.weights = weights
         self.hyperparameters = h
         let d = h.nAudioState, ctx = h.nAudioCtx
-        melByTime = FloatBuffer(count: Self.windowFrames * h.nMels)
-        conv1Out = FloatBuffer(count: Self.windowFrames * d)
-        x = FloatBuffer(count: Self.windowFrames / 2 * d)
-        normed = FloatBuffer(count: ctx * d)
-        q = FloatBuffer(count: ctx * d)
-        k = FloatBuffer(count: ctx * d)
-        v = FloatBuffer(count: ctx * d)
-        attended = FloatBuffer(count: ctx * d)
-        projected = FloatBuffer(count: ctx * d)
-        hidden = FloatBuffer(count: ctx * 4 * d)
+        let purpose = "the audio encoder's activations (\(ctx) positions × \(d) values)"
+        melByTime = try FloatBuffer(count: Self.windowFrames * h.nMels, purpose: purpose)
+        conv1Out = try FloatBuffer(count: Self.windowFrames * d, purpose: purpose)
+        x = try FloatBuffer(count: Self.windowFrames / 2 * d, purpose: purpose)
+        normed = try FloatBuffer(count: ctx * d, purpose: purpose)
+        q = try FloatBuffer(count: ctx * d, purpose: purpose)
+        k = try FloatBuffer(count: ctx * d, purpose: purpose)
+        v = try FloatBuffer(count: ctx * d, purpose: purpose)
+        attended = try FloatBuffer(count: ctx * d, purpose: purpose)
+        projected = try FloatBuffer(count: ctx * d, purpose: purpose)
+        hidden = try FloatBuffer(count: ctx * 4 * d, purpose: purpose)
     }
 
     /// Encodes one window. `mel` is `[nMels][3000]` row-major (as `LogMelSpectrogram` lays it out);

@@ -11,13 +11,21 @@ public final class KeyValueCache: @unchecked Sendable {
     let values: [FloatBuffer]
     public internal(set) var lengths: [Int]
 
-    public init(layers: Int, slots: Int, capacity: Int, width: Int) {
+    /// Throws `AllocationError` with the bytes needed when the cache cannot fit in memory (the
+    /// number of slots comes from the caller's beam size or best-of count).
+    public init(layers: Int, slots: Int, capacity: Int, width: Int) throws {
         self.layers = layers
         self.slots = slots
         self.capacity = capacity
         self.width = width
-        keys = (0..<layers).map { _ in FloatBuffer(count: slots * capacity * width) }
-        values = (0..<layers).map { _ in FloatBuffer(count: slots * capacity * width) }
+        let purpose = "the decoder's key/value cache (\(slots) sequences × \(capacity) positions × \(width) values, "
+            + "keys and values of \(layers) layers)"
+        // The whole cache is checked first, so the message gives its full size.
+        let perLayer = MemoryBudget.product([slots, capacity, width])
+        try MemoryBudget.require(bytes: perLayer.flatMap { MemoryBudget.product([$0, 2 * layers, 4]) }, for: purpose)
+        let count = perLayer ?? 0
+        keys = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose) }
+        values = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose) }
         lengths = Array(repeating: 0, count: slots)
     }
 
@@ -66,9 +74,11 @@ public final class CrossAttentionCache: @unchecked Sendable {
     let keys: [FloatBuffer]
     let values: [FloatBuffer]
 
-    init(layers: Int, rows: Int, width: Int) {
+    init(layers: Int, rows: Int, width: Int) throws {
         self.rows = rows
-        keys = (0..<layers).map { _ in FloatBuffer(count: rows * width) }
-        values = (0..<layers).map { _ in FloatBuffer(count: rows * width) }
+        let purpose = "the cross-attention cache (\(rows) audio positions × \(width) values, keys and values of \(layers) layers)"
+        try MemoryBudget.require(bytes: MemoryBudget.product([rows, width, 2 * layers, 4]), for: purpose)
+        keys = try (0..<layers).map { _ in try FloatBuffer(count: rows * width, purpose: purpose) }
+        values = try (0..<layers).map { _ in try FloatBuffer(count: rows * width, purpose: purpose) }
     }
 }

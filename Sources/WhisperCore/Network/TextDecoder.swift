@@ -40,17 +40,17 @@ public final class TextDecoder: @unchecked Sendable {
         self.hyperparameters = hyperparameters
     }
 
-    /// A key/value cache for `slots` sequences.
-    public func makeCache(slots: Int) -> KeyValueCache {
+    /// A key/value cache for `slots` sequences; throws `AllocationError` when it cannot fit in memory.
+    public func makeCache(slots: Int) throws -> KeyValueCache {
         let h = hyperparameters
-        return KeyValueCache(layers: h.nTextLayer, slots: slots, capacity: h.nTextCtx, width: h.nTextState)
+        return try KeyValueCache(layers: h.nTextLayer, slots: slots, capacity: h.nTextCtx, width: h.nTextState)
     }
 
     /// Projects one window's audio features (`[rows][d]`) to every layer's cross-attention keys and values.
-    public func crossAttention(features: [Float], executor: ParallelExecutor) -> CrossAttentionCache {
+    public func crossAttention(features: [Float], executor: ParallelExecutor) throws -> CrossAttentionCache {
         let d = hyperparameters.nTextState
         let rows = features.count / d
-        let cache = CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
+        let cache = try CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
         features.withUnsafeBufferPointer { f in
             for (i, block) in weights.blocks.enumerated() {
                 let a = block.crossAttention

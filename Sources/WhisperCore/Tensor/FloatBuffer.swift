@@ -1,18 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A fixed-size, 64-byte aligned buffer of Floats for activations: allocated once, reused across
 /// windows and tokens so that hot loops never touch the heap.
 public final class FloatBuffer: @unchecked Sendable {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
 
+    /// For buffers whose size is small and fixed by a validated model (a failed allocation traps);
+    /// buffers that grow with options or input use `init(count:purpose:)`.
     public init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        var raw: UnsafeMutableRawPointer?
+        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+            preconditionFailure("cannot allocate \(bytes) bytes for \(count) floats")
+        }
+        #else
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        #endif
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
+    /// Allocates `count` zeroed floats; throws `AllocationError` — saying how many bytes `purpose`
+    /// needed — when the size overflows, exceeds the machine's memory or the allocator refuses.
+    public init(count: Int, purpose: @autoclosure () -> String) throws {
+        self.count = count
+        let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<Float>.stride)
+        guard count >= 0, let bytes else {
+            throw AllocationError(bytes: nil, purpose: purpose(), physicalMemory: MemoryBudget.physicalMemory)
+        }
+        let raw = try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
+        pointer = raw.baseAddress!.bindMemory(to: Float.self, capacity: max(count, 1))
+        pointer.initialize(repeating: 0, count: max(count, 1))
+    }
+
     deinit {
-        UnsafeMutableRawPointer(pointer).deallocate()
+        MemoryBudget.deallocate(UnsafeMutableRawPointer(pointer))
     }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }

@@ -25,7 +25,7 @@ public struct ModelBenchmark {
     public func run(runs: Int = 5, tokensPerRun: Int = 64, samples: [Float]? = nil) throws -> Figures {
         let h = model.hyperparameters
         let executor = ParallelExecutor(threads: threads)
-        let encoder = AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
+        let encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
         let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
         let tokenizer = try Tokenizer(vocabulary: model.file.vocabulary, vocabularySize: h.nVocab)
         let audio = samples ?? (0..<480_000).map { Float(sin(Double($0) * 0.05) * 0.1 + sin(Double($0) * 0.0123) * 0.05) }
@@ -50,8 +50,8 @@ public struct ModelBenchmark {
             }
         }
 
-        let cross = decoder.crossAttention(features: features, executor: executor)
-        let cache = decoder.makeCache(slots: 1)
+        let cross = try decoder.crossAttention(features: features, executor: executor)
+        let cache = try decoder.makeCache(slots: 1)
         let specials = tokenizer.specialTokens
         let count = min(tokensPerRun, h.nTextCtx - 1)
         for run in 0...runs {

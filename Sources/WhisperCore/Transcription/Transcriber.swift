@@ -23,10 +23,10 @@ public final class Transcriber: @unchecked Sendable {
     public init(model: WhisperModel, threads: Int = 1) throws {
         self.model = model
         tokenizer = try Tokenizer(vocabulary: model.file.vocabulary, vocabularySize: model.hyperparameters.nVocab)
-        encoder = AudioEncoder(weights: model.weights.encoder, hyperparameters: model.hyperparameters)
+        encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: model.hyperparameters)
         decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: model.hyperparameters)
         executor = ParallelExecutor(threads: threads)
-        windowDecoder = WindowDecoder(decoder: decoder, tokenizer: tokenizer, executor: executor)
+        windowDecoder = try WindowDecoder(decoder: decoder, tokenizer: tokenizer, executor: executor)
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
@@ -120,14 +120,14 @@ public final class Transcriber: @unchecked Sendable {
             timings.mel -= clock.timeIntervalSinceNow
             clock = Date()
             let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-            let cross = decoder.crossAttention(features: features, executor: executor)
+            let cross = try decoder.crossAttention(features: features, executor: executor)
             timings.encode -= clock.timeIntervalSinceNow
 
             clock = Date()
             var prompt = history.prompt
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
-            let result = decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
-                                            windowIndex: windowIndex)
+            let result = try decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
+                                                windowIndex: windowIndex)
             timings.decode -= clock.timeIntervalSinceNow
             timings.decodedTokens += result.tokens.count + 1
             timings.windows += 1
@@ -226,8 +226,8 @@ public final class Transcriber: @unchecked Sendable {
         var window = [Float](repeating: 0, count: mel.melCount * Self.windowFrames)
         try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: 0, count: Self.windowFrames, into: $0) }
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-        let cross = decoder.crossAttention(features: features, executor: executor)
-        return LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)
+        let cross = try decoder.crossAttention(features: features, executor: executor)
+        return try LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)
     }
 
     /// `detectLanguage(samples:)` for a WAV file, reading only as far as the first 30 seconds after
@@ -251,7 +251,7 @@ public final class Transcriber: @unchecked Sendable {
 
     /// Decodes a window at the first temperature whose result passes the checks.
     private func decodeWithFallback(cross: CrossAttentionCache, prompt: [Int], options: TranscriptionOptions,
-                                    language: String?, windowIndex: Int) -> DecodingResult {
+                                    language: String?, windowIndex: Int) throws -> DecodingResult {
         let temperatures = options.temperatures.isEmpty ? [0] : options.temperatures
         var result: DecodingResult?
         for (attempt, temperature) in temperatures.enumerated() {
@@ -264,7 +264,7 @@ public final class Transcriber: @unchecked Sendable {
             }
             // A distinct, reproducible stream of random numbers for each window and attempt.
             decoding.seed = options.decoding.seed &+ UInt64(windowIndex) &* 1_000_003 &+ UInt64(attempt)
-            let r = windowDecoder.decode(cross: cross, prompt: prompt, options: decoding, language: language)
+            let r = try windowDecoder.decode(cross: cross, prompt: prompt, options: decoding, language: language)
             result = r
             var needsFallback = false
             if let threshold = options.compressionRatioThreshold,

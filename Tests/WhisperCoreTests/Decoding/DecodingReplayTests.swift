@@ -42,7 +42,7 @@ final class DecodingReplayTests: XCTestCase {
         var options = DecodingOptions()
         options.task = task
         options.language = language
-        let windowDecoder = WindowDecoder(decoder: transcriber.decoder, tokenizer: transcriber.tokenizer, executor: transcriber.executor)
+        let windowDecoder = try WindowDecoder(decoder: transcriber.decoder, tokenizer: transcriber.tokenizer, executor: transcriber.executor)
         let filters = windowDecoder.logitFilters(options: options)
 
         var checked = 0, skipped = 0
@@ -51,8 +51,8 @@ final class DecodingReplayTests: XCTestCase {
             var frames = [Float](repeating: 0, count: h.nMels * 3000)
             for m in 0..<h.nMels { for t in 0..<size { frames[m * 3000 + t] = mel.values[m * mel.frameCount + window.seek + t] } }
             let features = frames.withUnsafeBufferPointer { transcriber.encoder.encode(mel: $0.baseAddress!, executor: transcriber.executor) }
-            let cross = transcriber.decoder.crossAttention(features: features, executor: transcriber.executor)
-            let cache = transcriber.decoder.makeCache(slots: 1)
+            let cross = try transcriber.decoder.crossAttention(features: features, executor: transcriber.executor)
+            let cache = try transcriber.decoder.makeCache(slots: 1)
             let sot = window.prompt.firstIndex(of: specials.startOfTranscript)!
             var logits = Array(transcriber.decoder.decode([.init(slot: 0, tokens: window.prompt, logitRows: [sot, window.prompt.count - 1])],
                                                           cache: cache, cross: cross, executor: transcriber.executor))

@@ -22,8 +22,8 @@ final class TokenProbabilityTests: XCTestCase {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Float(Int64(bitPattern: state >> 11) % 2000 - 1000) / 500
         }
-        let cross = transcriber.decoder.crossAttention(features: features, executor: transcriber.executor)
-        let windowDecoder = WindowDecoder(decoder: transcriber.decoder, tokenizer: transcriber.tokenizer,
+        let cross = try transcriber.decoder.crossAttention(features: features, executor: transcriber.executor)
+        let windowDecoder = try WindowDecoder(decoder: transcriber.decoder, tokenizer: transcriber.tokenizer,
                                           executor: transcriber.executor)
         return Setup(transcriber: transcriber, windowDecoder: windowDecoder, cross: cross)
     }
@@ -41,7 +41,7 @@ final class TokenProbabilityTests: XCTestCase {
     func testGreedyLogProbsMatchARecomputation() throws {
         let s = try setup()
         let o = options()
-        let result = s.windowDecoder.decode(cross: s.cross, prompt: [], options: o, language: "en")
+        let result = try s.windowDecoder.decode(cross: s.cross, prompt: [], options: o, language: "en")
         XCTAssertFalse(result.tokens.isEmpty)
         XCTAssertEqual(result.tokenLogProbs.count, result.tokens.count)
 
@@ -49,7 +49,7 @@ final class TokenProbabilityTests: XCTestCase {
         let decoder = s.transcriber.decoder, executor = s.transcriber.executor
         let filters = s.windowDecoder.logitFilters(options: o)
         let initial = s.windowDecoder.initialTokens(prompt: [], options: o, language: "en")
-        let cache = decoder.makeCache(slots: 1)
+        let cache = try decoder.makeCache(slots: 1)
         var logits = Array(decoder.decode([.init(slot: 0, tokens: initial, logitRows: [initial.count - 1])],
                                           cache: cache, cross: s.cross, executor: executor))
         var sequence = initial
@@ -76,7 +76,7 @@ final class TokenProbabilityTests: XCTestCase {
     func testBeamSearchAndSamplingRecordTheirChosenSequence() throws {
         let s = try setup()
         for o in [options(beam: 3), options(temperature: 1, bestOf: 2)] {
-            let result = s.windowDecoder.decode(cross: s.cross, prompt: [], options: o, language: "en")
+            let result = try s.windowDecoder.decode(cross: s.cross, prompt: [], options: o, language: "en")
             XCTAssertEqual(result.tokenLogProbs.count, result.tokens.count)
             XCTAssertTrue(result.tokenLogProbs.allSatisfy { $0 <= 0 && $0.isFinite })
             let sum = result.tokenLogProbs.reduce(0.0) { $0 + Double($1) }

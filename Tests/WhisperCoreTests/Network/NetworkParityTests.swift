@@ -29,11 +29,11 @@ final class NetworkParityTests: XCTestCase {
         for m in 0..<h.nMels { for t in 0..<3000 { window[m * 3000 + t] = mel[m * frames + t] } }
 
         let executor = ParallelExecutor(threads: 2)
-        let encoder = AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
+        let encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
         let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
-        let cross = decoder.crossAttention(features: features, executor: executor)
-        let cache = decoder.makeCache(slots: 1)
+        let cross = try decoder.crossAttention(features: features, executor: executor)
+        let cache = try decoder.makeCache(slots: 1)
         // Feed the prompt at once, then the rest one token at a time through the KV cache.
         let nPrompt = tokens.count - 40
         var ours = Array(decoder.decode([.init(slot: 0, tokens: Array(tokens[..<nPrompt]), allLogits: true)],

@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+@testable import WhisperCore
+
+/// Buffers that cannot fit in memory are refused with an `AllocationError` that says how many bytes
+/// were needed and what for — never a crash.
+final class MemoryLimitTests: XCTestCase {
+    func testKeyValueCacheTooLargeForMemory() throws {
+        // large-v3's decoder (32 layers, d = 1280, 448 positions) with a million beams: 58.7 TB.
+        XCTAssertThrowsError(try KeyValueCache(layers: 32, slots: 1_000_000, capacity: 448, width: 1280)) { error in
+            guard let e = error as? AllocationError else { return XCTFail("\(error)") }
+            let bytes = 32 * 2 * 1_000_000 * 448 * 1280 * 4
+            XCTAssertEqual(e.bytes, bytes)
+            XCTAssertTrue(e.description.contains("\(bytes) bytes"), e.description)
+            XCTAssertTrue(e.description.contains("TiB"), e.description)
+            XCTAssertTrue(e.description.contains("1000000 sequences"), e.description)
+            XCTAssertTrue(e.description.contains("this machine has"), e.description)
+        }
+        // A size that overflows 64 bits is reported as such.
+        XCTAssertThrowsError(try KeyValueCache(layers: 4, slots: Int.max / 2, capacity: 448, width: 384)) { error in
+            guard let e = error as? AllocationError else { return XCTFail("\(error)") }
+            XCTAssertNil(e.bytes)
+            XCTAssertTrue(e.description.contains("more than \(Int.max) bytes"), e.description)
+        }
+        // A cache that fits is allocated and zeroed.
+        let cache = try KeyValueCache(layers: 2, slots: 3, capacity: 16, width: 8)
+        XCTAssertEqual(cache.keys.count, 2)
+        XCTAssertTrue(cache.values[1].buffer.allSatisfy { $0 == 0 })
+    }
+
+    func testFloatBufferRefusesImpossibleSizes() throws {
+        XCTAssertThrowsError(try FloatBuffer(count: Int.max / 2, purpose: "a test buffer")) { error in
+            XCTAssertTrue("\(error)".contains("a test buffer"), "\(error)")
+        }
+        let tooBig = MemoryBudget.physicalMemory / 4 + 1_000_000
+        XCTAssertThrowsError(try FloatBuffer(count: tooBig, purpose: "a test buffer")) { error in
+            XCTAssertEqual((error as? AllocationError)?.bytes, tooBig * 4)
+        }
+        let fits = try FloatBuffer(count: 1000, purpose: "a test buffer")
+        XCTAssertEqual(fits.count, 1000)
+        XCTAssertEqual(Int(bitPattern: fits.pointer) % 64, 0, "64-byte aligned")
+    }
+
+    func testTranscriptionWithAbsurdBeamSizeThrows() throws {
+        let model = try WhisperModel(path: ModelFileBuilder.tiny().write())
+        let transcriber = try Transcriber(model: model)
+        var options = TranscriptionOptions()
+        // 1 layer × (keys, values) × 8 positions × 4 values × 4 bytes = 256 bytes per beam.
+        let beams = max(1_000_000_000, MemoryBudget.physicalMemory / 256 * 4)
+        options.decoding.beamSize = beams
+        options.temperatures = [0]
+        XCTAssertThrowsError(try transcriber.transcribe(samples: [Float](repeating: 0.01, count: 16_000), options: options)) { error in
+            guard let e = error as? AllocationError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.bytes, beams * 256)
+            XCTAssertTrue(e.description.contains("key/value cache"), e.description)
+        }
+    }
+
+    func testByteCountsAreReadable() {
+        XCTAssertEqual(AllocationError.format(512), "512 B")
+        XCTAssertEqual(AllocationError.format(1536), "1.50 KiB")
+        XCTAssertEqual(AllocationError.format(100 << 20), "100 MiB")
+        XCTAssertEqual(AllocationError.format(Int(8.34 * Double(1 << 40))), "8.34 TiB")
+        XCTAssertEqual(AllocationError.format(Int.max), "8.00 EiB")
+    }
+}
