@@ -9,8 +9,8 @@ final class DecoderBufferTests: XCTestCase {
         let transcriber = try Transcriber(model: model)
         let decoder = transcriber.decoder
         let features = [Float](repeating: 0.01, count: model.hyperparameters.nAudioCtx * model.hyperparameters.nAudioState)
-        let cross = decoder.crossAttention(features: features, executor: .serial)
-        let cache = decoder.makeCache(slots: 1)
+        let cross = try decoder.crossAttention(features: features, executor: .serial)
+        let cache = try decoder.makeCache(slots: 1)
         let prompt = Array(repeating: 440, count: 220)
         let logits = decoder.decode([.init(slot: 0, tokens: prompt, logitRows: [0, prompt.count - 1])],
                                     cache: cache, cross: cross, executor: .serial)
