@@ -6,6 +6,7 @@ import WhisperCore
 enum BenchCommand {
     static let help = """
         usage: whisper-cli bench -m MODEL [-t N] [--runs N] [--tokens N] [-f FILE]
+               whisper-cli bench --matmul [-t N]
                whisper-cli bench --front-end -m MODEL -f FILE [-t N]
 
         Measures the engine on MODEL: the log-mel front end and the encoder on one 30 s window,
@@ -29,6 +30,7 @@ enum BenchCommand {
         var tokens = 64
         var file: String?
         var frontEndOnly = false
+        var matmulTable = false
         var i = 0
         func value() -> String? {
             i += 1
@@ -44,12 +46,24 @@ enum BenchCommand {
             case "--runs": runs = value().flatMap(Int.init) ?? 0
             case "--tokens": tokens = value().flatMap(Int.init) ?? 0
             case "-f", "--file": file = value()
+            case "--matmul": matmulTable = true
             case "--front-end": frontEndOnly = true
             default:
                 Console.error("bench: unknown option '\(arguments[i])' (see whisper-cli bench --help)")
                 return 2
             }
             i += 1
+        }
+        if matmulTable {
+            guard threads >= 1 else {
+                Console.error("bench: -t must be at least 1")
+                return 2
+            }
+            Console.output("matmul and kernel throughput, threads: \(threads) (best of repeated runs; wall and CPU time)\n")
+            for result in MatmulBenchmark.standardReport(threads: [threads], minimumSeconds: 0.3) {
+                Console.output("  \(result)\n")
+            }
+            return 0
         }
         guard let model, threads >= 1, runs >= 1, tokens >= 1 else {
             Console.error("bench: needs -m MODEL, and positive -t, --runs and --tokens (see whisper-cli bench --help)")

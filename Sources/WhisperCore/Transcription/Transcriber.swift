@@ -69,6 +69,7 @@ public final class Transcriber: @unchecked Sendable {
             while end.map({ samples.count < $0 }) ?? true, let chunk = try stream.next() {
                 samples += chunk.prefix(end.map { $0 - samples.count } ?? chunk.count)
             }
+            if stream.reader.framesRead == 0 { throw AudioError.noAudio(file: stream.reader.name) }
             return try transcribe(samples: samples, options: options, onSegment: onSegment)
         }
         var timings = Timings()
@@ -77,6 +78,8 @@ public final class Transcriber: @unchecked Sendable {
             stream: stream, frontEnd: LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels),
             skipping: selection.first, limit: selection.limit, executor: executor)
         timings.mel = -clock.timeIntervalSinceNow
+        // A header without a single sample is not a recording (as `AudioLoader` says too).
+        if stream.reader.framesRead == 0 { throw AudioError.noAudio(file: stream.reader.name) }
         return try transcribe(windows: mel, startTime: Double(mel.skippedSamples) / Double(Self.sampleRate),
                               timings: timings, options: options, onSegment: onSegment)
     }
