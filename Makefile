@@ -59,7 +59,7 @@ run: build
 bench: build
 	@sh scripts/bench.sh $(CLI) $(SHARED)
 
-# Peak RSS on a 2-hour WAV stays within 50 MiB of a 1-minute one (FULL=1: transcribe all 2 hours).
+# Peak RSS on a 2-hour WAV stays within 50 MiB of a 1-minute one (about 8 minutes; QUICK=1: 30 s).
 bench-memory: build
 	@sh scripts/bench-memory.sh $(CLI) $(SHARED)
 # The fuzzers are XCTest cases (a fixed-seed run of a few thousand cases is part of `make test`);
