@@ -19,7 +19,7 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench model samples clean help python-deps fuzz
+.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz
 
 all: build
 
@@ -29,6 +29,7 @@ help:
 	@echo "make smoke            transcribe jfk.wav with the synthetic tiny.en model and compare"
 	@echo "make run              transcribe a sample with whatever model is available"
 	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
+	@echo "make bench-memory     peak memory on a 1-minute and a 2-hour WAV (needs sox, GNU time)"
 	@echo "make fuzz             long fuzz run of the model, VAD model and WAV parsers (FUZZ_CASES=200000 each,"
 	@echo "                      FUZZ_SEED=random; replay one case with FUZZ_SEED=S FUZZ_CASE=N)"
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
@@ -58,6 +59,9 @@ run: build
 bench: build
 	@sh scripts/bench.sh $(CLI) $(SHARED)
 
+# Peak RSS on a 2-hour WAV stays within 50 MiB of a 1-minute one (FULL=1: transcribe all 2 hours).
+bench-memory: build
+	@sh scripts/bench-memory.sh $(CLI) $(SHARED)
 # The fuzzers are XCTest cases (a fixed-seed run of a few thousand cases is part of `make test`);
 # here they run FUZZ_CASES cases per parser with a fresh seed, printed so any finding can be replayed.
 FUZZ_CASES ?= 200000

@@ -214,14 +214,19 @@ final class BatchRunner: @unchecked Sendable {
     /// Transcribes one file: prints its segments, writes its output files. Returns the audio length.
     private func transcribe(_ index: Int, with transcriber: Transcriber, emit: @escaping (String) -> Void) throws -> (Double, Timings) {
         let input = inputs[index]
-        let samples = try loadAudio(input)
-        let audioSeconds = Double(samples.count) / Double(AudioLoader.sampleRate)
-        progress.fileStarted(index, name: input.path, duration: audioSeconds)
         let tokenizer = transcriber.tokenizer
         var transcription = options.transcriptionOptions()
+        let detects = options.detectLanguageOnly || (options.language == "auto" && tokenizer.specialTokens.isMultilingual)
+        // Audio is streamed: read and converted to log-mel in one pass, in memory that does not grow
+        // with its length (hours are fine). Only standard input whose language must be detected
+        // first is held in memory, since detection and transcription both read its start.
+        let samples = input.isStandardInput && detects ? try loadAudio(input) : nil
+        var audioSeconds = samples.map { Double($0.count) / Double(AudioLoader.sampleRate) } ?? input.declaredDuration ?? 0
+        progress.fileStarted(index, name: input.path, duration: audioSeconds)
 
-        if options.detectLanguageOnly || (options.language == "auto" && tokenizer.specialTokens.isMultilingual) {
-            let detected = try transcriber.detectLanguage(samples: samples, options: transcription)
+        if detects {
+            let detected = try samples.map { try transcriber.detectLanguage(samples: $0, options: transcription) }
+                ?? transcriber.detectLanguage(file: input.path, options: transcription)
             if let best = detected.first {
                 if !options.noPrints || options.detectLanguageOnly {
                     let which = inputs.count > 1 ? "\(input.path): " : ""
@@ -233,9 +238,21 @@ final class BatchRunner: @unchecked Sendable {
         }
 
         let printer = SegmentPrinter(options: options, tokenizer: tokenizer)
-        let result = try transcriber.transcribe(samples: samples, options: transcription) { segment in
+        let onSegment: (Segment) -> Void = { segment in
             self.progress.fileAdvanced(index, to: segment.end - transcription.offset)
             emit(printer.render(segment))
+        }
+        let result: TranscriptionResult
+        if let samples {
+            result = try transcriber.transcribe(samples: samples, options: transcription, onSegment: onSegment)
+        } else {
+            let stream = input.isStandardInput
+                ? try Mono16kStream(reader: WAVReader(fileDescriptor: 0, name: "stdin"))
+                : try Mono16kStream(path: input.path)
+            result = try transcriber.transcribe(stream: stream, options: transcription, onSegment: onSegment)
+            // Read to its end, unless -d stopped it early (then the header's length stands).
+            let reader = stream.reader
+            audioSeconds = Double(max(reader.framesRead, reader.expectedFrameCount ?? 0)) / Double(reader.sampleRate)
         }
         if options.noTimestamps { emit("\n") }
 

@@ -6,6 +6,7 @@ import WhisperCore
 enum BenchCommand {
     static let help = """
         usage: whisper-cli bench -m MODEL [-t N] [--runs N] [--tokens N] [-f FILE]
+               whisper-cli bench --front-end -m MODEL -f FILE [-t N]
 
         Measures the engine on MODEL: the log-mel front end and the encoder on one 30 s window,
         the decoder's time per token (greedy, warm key/value cache), and the peak resident memory.
@@ -16,6 +17,9 @@ enum BenchCommand {
           --runs N            measured runs (default: 5)
           --tokens N          tokens per decoder run (default: 64)
           -f, --file FNAME    audio for the window (default: a synthetic signal)
+          --front-end         instead: the streaming front end of a transcription over all of FILE
+                              (decode, resample, log-mel to a temporary file, read back), without
+                              the network; its time and peak memory (scripts/bench-memory.sh)
         """
 
     static func run(_ arguments: [String]) -> Int32 {
@@ -24,6 +28,7 @@ enum BenchCommand {
         var runs = 5
         var tokens = 64
         var file: String?
+        var frontEndOnly = false
         var i = 0
         func value() -> String? {
             i += 1
@@ -39,6 +44,7 @@ enum BenchCommand {
             case "--runs": runs = value().flatMap(Int.init) ?? 0
             case "--tokens": tokens = value().flatMap(Int.init) ?? 0
             case "-f", "--file": file = value()
+            case "--front-end": frontEndOnly = true
             default:
                 Console.error("bench: unknown option '\(arguments[i])' (see whisper-cli bench --help)")
                 return 2
@@ -48,6 +54,13 @@ enum BenchCommand {
         guard let model, threads >= 1, runs >= 1, tokens >= 1 else {
             Console.error("bench: needs -m MODEL, and positive -t, --runs and --tokens (see whisper-cli bench --help)")
             return 2
+        }
+        if frontEndOnly {
+            guard let file else {
+                Console.error("bench --front-end: needs -f FILE (see whisper-cli bench --help)")
+                return 2
+            }
+            return FrontEndBench.run(model: model, file: file, threads: threads)
         }
         do {
             let loadClock = Date()

@@ -37,6 +37,8 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidResamplingRate(inputRate: Int, outputRate: Int)
     /// A mel filter bank whose size is not `melCount × 201` (or has no rows).
     case invalidMelFilters(melCount: Int, valueCount: Int)
+    /// The temporary file that holds a long recording's spectrogram could not be created, written or read.
+    case temporaryFileFailed(path: String, reason: String)
 
     public var description: String {
         let convert = "convert it first, e.g. `ffmpeg -i INPUT -ar 16000 -ac 1 -c:a pcm_s16le OUTPUT.wav`"
@@ -84,6 +86,9 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidMelFilters(melCount, valueCount):
             return "a mel filter bank of \(melCount) rows needs \(melCount) × \(LogMelSpectrogram.binCount) values, "
                 + "but \(valueCount) were given"
+        case let .temporaryFileFailed(path, reason):
+            return "\(path): the temporary file for the spectrogram failed: \(reason) "
+                + "(set TMPDIR to a writable directory with room for 32 KB per second of audio, 51 KB with 128 mel bands)"
         }
     }
 }

@@ -33,8 +33,13 @@ public final class Mono16kStream {
     private let resampler: SincResampler?
     private var finished = false
 
-    public init(path: String) throws {
-        reader = try WAVReader(path: path)
+    public convenience init(path: String) throws {
+        try self.init(reader: WAVReader(path: path))
+    }
+
+    /// Streams from an open reader (a file, a pipe, standard input), from where it stands.
+    public init(reader: WAVReader) throws {
+        self.reader = reader
         resampler = reader.sampleRate == AudioLoader.sampleRate
             ? nil : try SincResampler(from: reader.sampleRate, to: AudioLoader.sampleRate)
     }

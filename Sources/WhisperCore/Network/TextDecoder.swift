@@ -24,8 +24,10 @@ public final class TextDecoder: @unchecked Sendable {
         }
     }
 
-    // Activations, grown on demand and then reused.
-    private var capacityRows = 0
+    // Activations, grown on demand and then reused. The logits (nVocab wide: 200 KB a row) are
+    // sized by the rows asked for, not by the tokens fed: a 224-token prompt needs 2 rows, not 224.
+    private(set) var capacityRows = 0
+    private(set) var capacityLogitRows = 0
     private var x = FloatBuffer(count: 0), normed = FloatBuffer(count: 0)
     private var q = FloatBuffer(count: 0), k = FloatBuffer(count: 0), v = FloatBuffer(count: 0)
     private var attended = FloatBuffer(count: 0), projected = FloatBuffer(count: 0)
@@ -59,20 +61,24 @@ public final class TextDecoder: @unchecked Sendable {
         return cache
     }
 
-    private func ensureCapacity(rows: Int) {
-        guard rows > capacityRows else { return }
+    private func ensureCapacity(rows: Int, logitRows: Int) {
         let d = hyperparameters.nTextState
-        capacityRows = max(rows, 8)
-        x = FloatBuffer(count: capacityRows * d)
-        normed = FloatBuffer(count: capacityRows * d)
-        q = FloatBuffer(count: capacityRows * d)
-        k = FloatBuffer(count: capacityRows * d)
-        v = FloatBuffer(count: capacityRows * d)
-        attended = FloatBuffer(count: capacityRows * d)
-        projected = FloatBuffer(count: capacityRows * d)
-        hidden = FloatBuffer(count: capacityRows * 4 * d)
-        logitRowsInput = FloatBuffer(count: capacityRows * d)
-        logits = FloatBuffer(count: capacityRows * hyperparameters.nVocab)
+        if rows > capacityRows {
+            capacityRows = max(rows, 8)
+            x = FloatBuffer(count: capacityRows * d)
+            normed = FloatBuffer(count: capacityRows * d)
+            q = FloatBuffer(count: capacityRows * d)
+            k = FloatBuffer(count: capacityRows * d)
+            v = FloatBuffer(count: capacityRows * d)
+            attended = FloatBuffer(count: capacityRows * d)
+            projected = FloatBuffer(count: capacityRows * d)
+            hidden = FloatBuffer(count: capacityRows * 4 * d)
+        }
+        if logitRows > capacityLogitRows {
+            capacityLogitRows = max(logitRows, 8)
+            logitRowsInput = FloatBuffer(count: capacityLogitRows * d)
+            logits = FloatBuffer(count: capacityLogitRows * hyperparameters.nVocab)
+        }
     }
 
     /// The largest number of tokens a slot can hold.
@@ -87,7 +93,7 @@ public final class TextDecoder: @unchecked Sendable {
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
         let totalRows = steps.reduce(0) { $0 + $1.tokens.count }
         let totalLogitRows = steps.reduce(0) { $0 + ($1.logitRows?.count ?? 1) }
-        ensureCapacity(rows: max(totalRows, totalLogitRows))
+        ensureCapacity(rows: totalRows, logitRows: totalLogitRows)
         precondition(steps.allSatisfy { cache.lengths[$0.slot] + $0.tokens.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")
 

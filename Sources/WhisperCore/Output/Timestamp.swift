@@ -1,9 +1,10 @@
 /// Formats times the way subtitle files and whisper.cpp's console output write them.
 public enum Timestamp {
-    /// Milliseconds, rounded, never negative.
+    /// Milliseconds, rounded, never negative (negative and NaN give 0; huge values saturate).
     public static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite, seconds > 0 else { return 0 }
-        return Int((seconds * 1000).rounded())
+        guard seconds > 0 else { return 0 }
+        let ms = (seconds * 1000).rounded()
+        return ms < Double(Int.max) ? Int(ms) : Int.max
     }
 
     /// `hh:mm:ss.mmm` (hours grow past 99 as needed); `separator` is `,` for SRT.

@@ -93,19 +93,54 @@ private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>
             let row = scores + h * s.keyRows
             softmax(row, count: n)
         }
+        let registerBlocks = hd % 16 == 0 && s.width % 128 == 0
         executor.forEach(usedChunks) { c in
             let partial = partials + c * s.width
-            partial.update(repeating: 0, count: s.width)
-            for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
-                let v = value + j * s.width
-                for h in 0..<s.heads {
-                    axpy(scores[h * s.keyRows + j], v + h * hd, partial + h * hd, hd)
+            let keys = (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk)
+            if registerBlocks {
+                for column in stride(from: 0, to: s.width, by: 128) {
+                    weightedSum128(scores, s.keyRows, hd, keys, value + column, s.width, column, partial + column)
+                }
+            } else {
+                partial.update(repeating: 0, count: s.width)
+                for j in keys {
+                    let v = value + j * s.width
+                    for h in 0..<s.heads {
+                        axpy(scores[h * s.keyRows + j], v + h * hd, partial + h * hd, hd)
+                    }
                 }
             }
         }
         out.update(from: partials, count: s.width)
         for c in 1..<usedChunks { addInPlace(out, partials + c * s.width, count: s.width) }
     }
+}
+
+/// out[0..<128] = Σ_{j ∈ keys} weight(j, column) · values[j·stride ..< j·stride + 128], with
+/// `weight(j, c) = scores[head(c)·scoreStride + j]`: 128 output columns (8 vectors, each within one
+/// head since the head width is a multiple of 16) stay in registers over the whole key range.
+@inline(never)
+private func weightedSum128(_ scores: UnsafePointer<Float>, _ scoreStride: Int, _ headWidth: Int, _ keys: Range<Int>,
+                            _ values: UnsafePointer<Float>, _ stride: Int, _ firstColumn: Int,
+                            _ out: UnsafeMutablePointer<Float>) {
+    func weights(_ v: Int) -> UnsafePointer<Float> { scores + ((firstColumn + 16 * v) / headWidth) * scoreStride }
+    let w0 = weights(0), w1 = weights(1), w2 = weights(2), w3 = weights(3)
+    let w4 = weights(4), w5 = weights(5), w6 = weights(6), w7 = weights(7)
+    var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+    var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
+    for j in keys {
+        let v = values + j * stride
+        a0 = a0.addingProduct(SIMD16(repeating: w0[j]), SIMDMemory.load(v))
+        a1 = a1.addingProduct(SIMD16(repeating: w1[j]), SIMDMemory.load(v + 16))
+        a2 = a2.addingProduct(SIMD16(repeating: w2[j]), SIMDMemory.load(v + 32))
+        a3 = a3.addingProduct(SIMD16(repeating: w3[j]), SIMDMemory.load(v + 48))
+        a4 = a4.addingProduct(SIMD16(repeating: w4[j]), SIMDMemory.load(v + 64))
+        a5 = a5.addingProduct(SIMD16(repeating: w5[j]), SIMDMemory.load(v + 80))
+        a6 = a6.addingProduct(SIMD16(repeating: w6[j]), SIMDMemory.load(v + 96))
+        a7 = a7.addingProduct(SIMD16(repeating: w7[j]), SIMDMemory.load(v + 112))
+    }
+    SIMDMemory.store(a0, out); SIMDMemory.store(a1, out + 16); SIMDMemory.store(a2, out + 32); SIMDMemory.store(a3, out + 48)
+    SIMDMemory.store(a4, out + 64); SIMDMemory.store(a5, out + 80); SIMDMemory.store(a6, out + 96); SIMDMemory.store(a7, out + 112)
 }
 
 /// y[0..<count] += a · x[0..<count].

@@ -6,8 +6,10 @@
 /// codes are multiplied by x as they are and scaled once per block, and the block sums of x are
 /// computed once per call — far fewer vector operations per weight than dequantizing each value.
 enum GEMV {
-    /// Weight rows per piece of work (fixed, so results do not depend on the thread count).
-    static let rowsPerPiece = 32
+    /// Weight rows per piece of work: at least 32, and no more than about 64 pieces (the logits
+    /// matrix would otherwise be 1600 pieces, each claimed under a lock). A function of the shape
+    /// only, so results do not depend on the thread count.
+    static func rowsPerPiece(_ m: Int) -> Int { Swift.max(32, (m / 64 + 31) / 32 * 32) }
 
     static func multiply(_ x: UnsafePointer<Float>, rows n: Int, weight: WeightMatrix,
                          bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
@@ -29,6 +31,7 @@ enum GEMV {
         let m = weight.rows
         let k = weight.columns
         let chunks = k / 32
+        let rowsPerPiece = Self.rowsPerPiece(m)
         let pieces = (m + rowsPerPiece - 1) / rowsPerPiece
         let sumCount = D.hasOffset ? n * chunks : 0
         let tables = DecodingTables.shared

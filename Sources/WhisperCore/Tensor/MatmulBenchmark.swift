@@ -133,6 +133,40 @@ public enum MatmulBenchmark {
         return results
     }
 
+    /// Times the decoder's attention shapes: one query against `crossKeys` keys (cross-attention)
+    /// and against `selfKeys` cached tokens (causal self-attention).
+    public static func runDecoderKernels(crossKeys: Int = 1500, selfKeys: Int = 224, width: Int = 384, heads: Int = 6,
+                                         threads: [Int] = [1, 2], minimumSeconds: Double = 0.5) -> [Result] {
+        var results: [Result] = []
+        var seed: UInt64 = 7
+        let k = randomFloats(crossKeys * width, seed: &seed)
+        let v = randomFloats(crossKeys * width, seed: &seed)
+        let q = randomFloats(width, seed: &seed)
+        let out = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { out.deallocate() }
+        for t in threads {
+            let executor = ParallelExecutor(threads: t)
+            for (name, keys, offset) in [("cross-attention", crossKeys, Int?.none), ("self-attention", selfKeys, selfKeys - 1)] {
+                let (seconds, cpu) = time(minimumSeconds) {
+                    attention(query: q, queryRows: 1, key: k, value: v, keyRows: keys, width: width, heads: heads,
+                              causalOffset: offset, output: out, executor: executor)
+                }
+                results.append(Result(name: "\(name) 1 query × \(keys) keys, \(heads) heads", threads: t, seconds: seconds,
+                                      cpuSeconds: cpu, flops: 4 * Double(keys) * Double(width), weightBytes: 0))
+            }
+        }
+        return results
+    }
+
+    /// Everything above for tiny's shapes: matmul for each type, then the encoder's and decoder's
+    /// other kernels. One line per result (`Result.description`).
+    public static func standardReport(types: [GGMLTensorType] = [.f32, .f16, .q4_0, .q4_1, .q5_0, .q5_1, .q8_0],
+                                      threads: [Int] = [1, 2], minimumSeconds: Double = 0.5) -> [Result] {
+        run(cases: whisperTinyCases(types: types), threads: threads, minimumSeconds: minimumSeconds)
+            + runEncoderKernels(threads: threads, minimumSeconds: minimumSeconds)
+            + runDecoderKernels(threads: threads, minimumSeconds: minimumSeconds)
+    }
+
     // MARK: helpers
 
     /// Best wall-clock and best CPU time of one call of `body`.

@@ -48,12 +48,6 @@ enum SIMDConversion {
         return r
     }
 
-    /// Exact for lanes below 2²³ (bit pattern of 2²³ + v, minus 2²³): two instructions.
-    @inline(__always)
-    static func floats(small v: SIMD16<UInt32>) -> SIMD16<Float> {
-        unsafeBitCast(v | 0x4B00_0000, to: SIMD16<Float>.self) - 8_388_608
-    }
-
     /// Lane-wise minimum (stdlib `pointwiseMin` is not inlined either).
     @inline(__always)
     static func minimum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {

@@ -2,7 +2,8 @@ import Foundation
 
 /// Transcribes recordings of any length with a loaded model: OpenAI's `transcribe()` seek loop.
 ///
-/// The log-mel spectrogram of the whole recording is cut into 30-second windows. Each window is
+/// The log-mel spectrogram of the whole recording is cut into 30-second windows (read one at a time
+/// from a `MelWindowSource`: in memory, or spooled to a temporary file for long recordings). Each window is
 /// encoded once and decoded (retrying at higher temperatures while the result looks wrong); its
 /// tokens are cut into segments at consecutive timestamp pairs, and the next window starts where the
 /// last complete segment ended. The text so far is the next window's prompt.
@@ -37,39 +38,76 @@ public final class Transcriber: @unchecked Sendable {
         }
         var timings = Timings()
         let h = model.hyperparameters
-        let specials = tokenizer.specialTokens
-
         // Offset and duration select part of the recording; times stay relative to its start.
-        let first = min(samples.count, max(0, Int((options.offset * Double(Self.sampleRate)).rounded())))
-        var last = samples.count
-        if let duration = options.duration, duration > 0 {
-            last = min(samples.count, first + Int((duration * Double(Self.sampleRate)).rounded()))
-        }
-        let clip = Array(samples[first..<last])
-        let baseTime = Double(first) / Double(Self.sampleRate)
-
-        var clock = Date()
+        let selected = SampleSelection(options: options).range(in: samples.count)
+        let clock = Date()
         let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
-            .compute(samples: clip, executor: executor)
+            .compute(samples: Array(samples[selected]), executor: executor)
         timings.mel = -clock.timeIntervalSinceNow
-        let contentFrames = mel.frameCount - Self.windowFrames
+        return try transcribe(windows: mel, startTime: Double(selected.lowerBound) / Double(Self.sampleRate),
+                              timings: timings, options: options, onSegment: onSegment)
+    }
+
+    /// Transcribes a WAV file of any length in bounded memory: the file is read and converted to
+    /// log-mel in one streaming pass (`SpooledMelSpectrogram`), then transcribed window by window.
+    /// The segments are those `transcribe(samples:)` gives for the file's samples, bit for bit.
+    /// (Set `options.collectsSegments` to false to keep the result from growing with the recording.)
+    public func transcribe(file path: String, options: TranscriptionOptions = TranscriptionOptions(),
+                           onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        try transcribe(stream: Mono16kStream(path: path), options: options, onSegment: onSegment)
+    }
+
+    /// Transcribes a stream of audio (a WAV file, a pipe, standard input) in bounded memory; see
+    /// `transcribe(file:)`. The stream is read to its end (or to `options.offset + options.duration`).
+    /// With `options.vad`, the selected audio is read into memory: voice activity detection needs it whole.
+    public func transcribe(stream: Mono16kStream, options: TranscriptionOptions = TranscriptionOptions(),
+                           onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        let selection = SampleSelection(options: options)
+        if options.vad != nil {
+            let end = selection.limit.map { selection.first + $0 }
+            var samples: [Float] = []
+            while end.map({ samples.count < $0 }) ?? true, let chunk = try stream.next() {
+                samples += chunk.prefix(end.map { $0 - samples.count } ?? chunk.count)
+            }
+            return try transcribe(samples: samples, options: options, onSegment: onSegment)
+        }
+        var timings = Timings()
+        let clock = Date()
+        let mel = try SpooledMelSpectrogram(
+            stream: stream, frontEnd: LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels),
+            skipping: selection.first, limit: selection.limit, executor: executor)
+        timings.mel = -clock.timeIntervalSinceNow
+        return try transcribe(windows: mel, startTime: Double(mel.skippedSamples) / Double(Self.sampleRate),
+                              timings: timings, options: options, onSegment: onSegment)
+    }
+
+    /// The seek loop over the spectrogram of the selected audio, which starts `startTime` seconds
+    /// into the recording.
+    func transcribe(windows mel: some MelWindowSource, startTime baseTime: Double, timings: Timings,
+                    options: TranscriptionOptions, onSegment: ((Segment) -> Void)?) throws -> TranscriptionResult {
+        var timings = timings
+        let h = model.hyperparameters
+        let specials = tokenizer.specialTokens
+        let contentFrames = mel.contentFrames
+        var clock = Date()
 
         let inputStride = Self.windowFrames / h.nAudioCtx            // mel frames per encoder frame: 2
         let timePrecision = Double(inputStride * Self.hopLength) / Double(Self.sampleRate)  // 0.02 s
         var seek = 0
-        var allTokens: [Int] = []
-        var promptResetSince = 0
+        // The text so far, as far as a prompt can use it (bounded: the decoder keeps nTextCtx/2 − 1 tokens).
+        var history = PromptHistory(capacity: h.nTextCtx / 2)
         if let prompt = options.initialPrompt?.trimmingCharacters(in: .whitespaces), !prompt.isEmpty {
-            allTokens = tokenizer.encode(" " + prompt)
+            history.append(tokenizer.encode(" " + prompt))
         }
         var segments: [Segment] = []
         var windows: [WindowRecord] = []
+        var windowIndex = 0
         var language = specials.isMultilingual ? options.decoding.language : nil
         if specials.isMultilingual, language == nil {
-            // Detected once, on the first 30 s, as OpenAI's transcribe() does.
-            var detection = options
-            detection.offset = 0
-            language = try detectLanguage(samples: clip, options: detection).first?.language.code
+            // Detected once, on the first 30 s of the spectrogram, as OpenAI's transcribe() does.
+            clock = Date()
+            language = try detectLanguage(in: mel).first?.language.code
+            timings.decode -= clock.timeIntervalSinceNow
         }
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
 
@@ -77,25 +115,24 @@ public final class Transcriber: @unchecked Sendable {
             let timeOffset = Double(seek * Self.hopLength) / Double(Self.sampleRate)
             let size = min(Self.windowFrames, contentFrames - seek)
             // The window's frames, zero-padded to 30 s.
-            for m in 0..<h.nMels {
-                for t in 0..<Self.windowFrames {
-                    window[m * Self.windowFrames + t] = t < size ? mel.values[m * mel.frameCount + seek + t] : 0
-                }
-            }
+            clock = Date()
+            try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: seek, count: size, into: $0) }
+            timings.mel -= clock.timeIntervalSinceNow
             clock = Date()
             let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
             let cross = try decoder.crossAttention(features: features, executor: executor)
             timings.encode -= clock.timeIntervalSinceNow
 
             clock = Date()
-            var prompt = Array(allTokens[promptResetSince...])
+            var prompt = history.prompt
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
             let result = try decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
-                                            windowIndex: windows.count)
+                                                windowIndex: windowIndex)
             timings.decode -= clock.timeIntervalSinceNow
             timings.decodedTokens += result.tokens.count + 1
             timings.windows += 1
-            windows.append(WindowRecord(seek: seek, result: result))
+            windowIndex += 1
+            if options.collectsSegments { windows.append(WindowRecord(seek: seek, result: result)) }
 
             // Silence: skip the window.
             if let threshold = options.noSpeechThreshold, result.noSpeechProbability > threshold,
@@ -147,18 +184,22 @@ public final class Transcriber: @unchecked Sendable {
             }
 
             for var segment in current {
+                // Times come from timestamp tokens, never before the window; only without the timestamp
+                // rules can a piece start with a text token, whose "time" would be far negative.
+                segment.start = max(segment.start, baseTime + timeOffset)
+                segment.end = max(segment.end, segment.start)
                 // Empty or zero-length segments keep their place but carry no text or tokens.
                 if segment.start == segment.end || segment.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     segment.text = ""
                     segment.tokens = []
                     segment.tokenProbabilities = []
                 }
-                segments.append(segment)
-                allTokens += segment.tokens
+                if options.collectsSegments { segments.append(segment) }
+                history.append(segment.tokens)
                 if !segment.text.isEmpty { onSegment?(segment) }
             }
             if !options.conditionOnPreviousText || result.temperature > 0.5 {
-                promptResetSince = allTokens.count
+                history.reset()
             }
         }
         return TranscriptionResult(segments: segments.filter { !$0.text.isEmpty }, windows: windows,
@@ -172,18 +213,40 @@ public final class Transcriber: @unchecked Sendable {
         let specials = tokenizer.specialTokens
         guard specials.isMultilingual else { return [] }
         let h = model.hyperparameters
-        let first = min(samples.count, max(0, Int((options.offset * Double(Self.sampleRate)).rounded())))
+        let first = SampleSelection(options: options).range(in: samples.count).lowerBound
         let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
         let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
             .compute(samples: clip, executor: executor)
-        // As OpenAI does, the first 3000 frames of the padded spectrogram (not zero-filled).
-        var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
-        for m in 0..<h.nMels {
-            for t in 0..<Self.windowFrames { window[m * Self.windowFrames + t] = mel.values[m * mel.frameCount + t] }
-        }
+        return try detectLanguage(in: mel)
+    }
+
+    /// Language probabilities from the first 3000 frames of a padded spectrogram (not zero-filled:
+    /// a short recording's frames are followed by those of the appended silence), as OpenAI does.
+    func detectLanguage(in mel: some MelWindowSource) throws -> [(language: Language, probability: Double)] {
+        var window = [Float](repeating: 0, count: mel.melCount * Self.windowFrames)
+        try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: 0, count: Self.windowFrames, into: $0) }
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
         let cross = try decoder.crossAttention(features: features, executor: executor)
-        return try LanguageDetector(decoder: decoder, specials: specials, executor: executor).detect(cross: cross)
+        return try LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)
+    }
+
+    /// `detectLanguage(samples:)` for a WAV file, reading only as far as the first 30 seconds after
+    /// `options.offset`.
+    public func detectLanguage(file path: String, options: TranscriptionOptions = TranscriptionOptions())
+        throws -> [(language: Language, probability: Double)] {
+        guard tokenizer.specialTokens.isMultilingual else { return [] }
+        let stream = try Mono16kStream(path: path)
+        var toSkip = SampleSelection(options: options).first
+        let wanted = Self.windowFrames * Self.hopLength
+        var clip: [Float] = []
+        while clip.count < wanted, let chunk = try stream.next() {
+            let dropped = min(toSkip, chunk.count)
+            toSkip -= dropped
+            clip += chunk[dropped...].prefix(wanted - clip.count)
+        }
+        var clipOptions = options
+        clipOptions.offset = 0
+        return try detectLanguage(samples: clip, options: clipOptions)
     }
 
     /// Decodes a window at the first temperature whose result passes the checks.

@@ -21,6 +21,10 @@ public struct TranscriptionOptions: Sendable, Equatable {
     public var offset: Double = 0
     /// Transcribe at most this much audio, in seconds (nil: to the end).
     public var duration: Double? = nil
+    /// Keep every segment (and window record) in the returned `TranscriptionResult`. Set it to false
+    /// when `onSegment` is all you need: the result then stays empty, so nothing grows with the
+    /// recording's length.
+    public var collectsSegments = true
     /// Threads for the encoder, decoder and front end. Results do not depend on it.
     public var threads: Int = 1
     /// Voice activity detection: transcribe only the speech it finds (nil: the whole recording).
