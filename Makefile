@@ -65,7 +65,9 @@ bench-memory: build
 # The fuzzers are XCTest cases (a fixed-seed run of a few thousand cases is part of `make test`);
 # here they run FUZZ_CASES cases per parser with a fresh seed, printed so any finding can be replayed.
 FUZZ_CASES ?= 200000
-FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+ifeq ($(origin FUZZ_SEED), undefined)
+FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 FUZZ_TESTS := ModelFileFuzzTests|WAVFileFuzzTests|VADModelFuzzTests
 
 fuzz:

@@ -42,8 +42,8 @@ final class FuzzRunner {
         var cases: Int
         /// Replay only this case (and print its mutation).
         var onlyCase: Int?
-        /// A case slower than this is a finding (debug builds are ~10× slower than release).
-        var slowLimit: Double = FuzzRunner.isDebugBuild ? 10 : 1
+        /// A case using more CPU seconds than this is a finding (debug builds are 10-30× slower).
+        var slowLimit: Double = FuzzRunner.isDebugBuild ? 20 : 1
         var hangLimit: Double = 60
         /// Address-space headroom per case: `fixedHeadroom + inputFactor × input bytes`.
         var fixedHeadroom = 128 << 20

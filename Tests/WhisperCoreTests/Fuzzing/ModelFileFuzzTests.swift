@@ -39,7 +39,7 @@ final class ModelFileFuzzTests: XCTestCase {
         let scratch = try TemporaryFiles.directory().appendingPathComponent(Self.fileName).path
         var deepRuns = 0
         // Whole transcriptions of loadable mutants: ~50 ms each in release, seconds in a debug build.
-        let maxDeepRuns = FuzzRunner.isDebugBuild ? 3 : configuration.cases / 150
+        let maxDeepRuns = FuzzRunner.isDebugBuild ? 1 : configuration.cases / 150
 
         let runner = FuzzRunner(configuration)
         runner.run(makeCase: { rng in

@@ -11,7 +11,7 @@ final class VADModelFuzzTests: XCTestCase {
 
     func testMutatedVADModelsLoadOrFailWithATypedError() throws {
         let configuration = FuzzRunner.Configuration.fromEnvironment(
-            parser: "VAD model loader", defaultCases: FuzzRunner.isDebugBuild ? 2_000 : 15_000, defaultSeed: 0x5641_4430)
+            parser: "VAD model loader", defaultCases: FuzzRunner.isDebugBuild ? 500 : 15_000, defaultSeed: 0x5641_4430)
         var mutators: [GGMLMutator] = []
         for bytes in [VADModelFileBuilder.small().bytes, VADModelFileBuilder.small(seed: 5).bytes] {
             mutators.append(GGMLMutator(base: bytes, layout: GGMLFileLayout(vadModel: bytes)))
