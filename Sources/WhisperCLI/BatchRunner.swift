@@ -252,8 +252,6 @@ final class BatchRunner: @unchecked Sendable {
             result = try transcriber.transcribe(stream: stream, options: transcription, onSegment: onSegment)
             // Read to its end, unless -d stopped it early (then the header's length stands).
             let reader = stream.reader
-            // As AudioLoader has it: a WAV without a single sample (a header only) is an error.
-            if reader.framesRead == 0 { throw AudioError.noAudio(file: reader.name) }
             audioSeconds = Double(max(reader.framesRead, reader.expectedFrameCount ?? 0)) / Double(reader.sampleRate)
         }
         if options.noTimestamps { emit("\n") }
