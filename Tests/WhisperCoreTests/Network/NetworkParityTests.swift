@@ -16,10 +16,11 @@ final class NetworkParityTests: XCTestCase {
         return fed
     }
 
-    func check(model name: String, tolerance: Float) throws {
-        let modelPath = try SharedData.model(name + ".bin")
+    /// `prompt` names the reference whose 40 teacher-forced tokens are fed (only some models have one).
+    func check(model name: String, tolerance: Float, prompt: String? = nil, path: String? = nil) throws {
+        let modelPath = try path ?? SharedData.model(name + ".bin")
         let audio = try SharedData.sample("jfk.wav")
-        let tokens = try Self.referenceTokens(model: name)
+        let tokens = try Self.referenceTokens(model: prompt ?? name)
         let model = try WhisperModel(path: modelPath)
         let h = model.hyperparameters
         let mel = try PythonReference.mel(model: modelPath, audio: audio)
@@ -63,4 +64,21 @@ final class NetworkParityTests: XCTestCase {
     func testNanoF16() throws { try check(model: "nano-synthetic-f16", tolerance: 2e-3) }
     func testNanoV3F16() throws { try check(model: "nano-v3-synthetic-f16", tolerance: 2e-3) }
     func testTinyEnF16() throws { try check(model: "tiny.en-synthetic-f16", tolerance: 2e-3) }
+
+    // Quantized weights: the reference dequantizes the same blocks exactly, so the remaining
+    // difference is float32 arithmetic; the issue allows 2e-2.
+    func testNanoQ4_0() throws { try check(model: "nano-synthetic-q4_0", tolerance: 2e-2) }
+    func testNanoQ4_1() throws { try check(model: "nano-synthetic-q4_1", tolerance: 2e-2, prompt: "nano-synthetic-q4_0") }
+    func testNanoQ5_0() throws { try check(model: "nano-synthetic-q5_0", tolerance: 2e-2, prompt: "nano-synthetic-q4_0") }
+    func testNanoQ5_1() throws { try check(model: "nano-synthetic-q5_1", tolerance: 2e-2, prompt: "nano-synthetic-q4_0") }
+    func testNanoQ8_0() throws { try check(model: "nano-synthetic-q8_0", tolerance: 2e-2, prompt: "nano-synthetic-q4_0") }
+    func testTinyEnQ5_1() throws { try check(model: "tiny.en-synthetic-q5_1", tolerance: 2e-2) }
+
+    /// ../shared has no tiny q8_0 file (only whisper.cpp's logits for it): make it with our quantizer,
+    /// which ModelQuantizerTests shows is byte-identical to whisper.cpp's.
+    func testTinyEnQ8_0() throws {
+        let path = try TemporaryFiles.directory().appendingPathComponent("tiny.en-synthetic-q8_0.bin").path
+        try ModelQuantizer.quantize(try GGMLModelFile(path: try SharedData.model("tiny.en-synthetic-f16.bin")), to: .q8_0, outputPath: path)
+        try check(model: "tiny.en-synthetic-q8_0", tolerance: 2e-2, path: path)
+    }
 }
