@@ -10,13 +10,14 @@ public final class AudioEncoder: @unchecked Sendable {
     /// Mel frames in one window (30 s at 100 frames per second).
     public static let windowFrames = 3000
 
-    // Activations, allocated once.
+    // Activations, allocated once. Buffers are shared where lifetimes do not overlap (peak memory):
+    // `hidden` also holds the first convolution's output, `normed` the attention output, and `q`
+    // each sub-layer's projection before it is added to the residual stream.
     private let melByTime: FloatBuffer      // [3000][nMels]
-    private let conv1Out: FloatBuffer       // [3000][d]
     private let x: FloatBuffer              // [ctx][d] — the residual stream
     private let normed: FloatBuffer         // [ctx][d]
-    private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer, attended: FloatBuffer, projected: FloatBuffer
-    private let hidden: FloatBuffer         // [ctx][4d]
+    private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer
+    private let hidden: FloatBuffer         // [ctx][4d], or [3000][d] after conv1
 
     /// Throws `AllocationError` with the bytes needed when the activations cannot fit in memory.
     public init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) throws {
@@ -25,15 +26,12 @@ public final class AudioEncoder: @unchecked Sendable {
         let d = h.nAudioState, ctx = h.nAudioCtx
         let purpose = "the audio encoder's activations (\(ctx) positions × \(d) values)"
         melByTime = try FloatBuffer(count: Self.windowFrames * h.nMels, purpose: purpose)
-        conv1Out = try FloatBuffer(count: Self.windowFrames * d, purpose: purpose)
         x = try FloatBuffer(count: Self.windowFrames / 2 * d, purpose: purpose)
         normed = try FloatBuffer(count: ctx * d, purpose: purpose)
         q = try FloatBuffer(count: ctx * d, purpose: purpose)
         k = try FloatBuffer(count: ctx * d, purpose: purpose)
         v = try FloatBuffer(count: ctx * d, purpose: purpose)
-        attended = try FloatBuffer(count: ctx * d, purpose: purpose)
-        projected = try FloatBuffer(count: ctx * d, purpose: purpose)
-        hidden = try FloatBuffer(count: ctx * 4 * d, purpose: purpose)
+        hidden = try FloatBuffer(count: max(ctx * 4 * d, Self.windowFrames * d), purpose: purpose)
     }
 
     /// Encodes one window. `mel` is `[nMels][3000]` row-major (as `LogMelSpectrogram` lays it out);
@@ -48,9 +46,9 @@ public final class AudioEncoder: @unchecked Sendable {
             for t in 0..<frames { melByTime[t * nMels + m] = mel[m * frames + t] }
         }
         conv1d(input: melByTime.pointer, frames: frames, inputChannels: nMels, weight: weights.conv1.weight,
-               bias: weights.conv1.bias!, stride: 1, output: conv1Out.pointer, executor: executor)
-        gelu(conv1Out.pointer, count: frames * d, executor: executor)
-        conv1d(input: conv1Out.pointer, frames: frames, inputChannels: d, weight: weights.conv2.weight,
+               bias: weights.conv1.bias!, stride: 1, output: hidden.pointer, executor: executor)
+        gelu(hidden.pointer, count: frames * d, executor: executor)
+        conv1d(input: hidden.pointer, frames: frames, inputChannels: d, weight: weights.conv2.weight,
                bias: weights.conv2.bias!, stride: 2, output: x.pointer, executor: executor)
         gelu(x.pointer, count: frames / 2 * d, executor: executor)
         // Only the first nAudioCtx frames go on (all 1500 for the published models).
@@ -65,17 +63,17 @@ public final class AudioEncoder: @unchecked Sendable {
             matmul(normed.pointer, rows: ctx, weight: a.key.weight, bias: nil, into: k.pointer, executor: executor)
             matmul(normed.pointer, rows: ctx, weight: a.value.weight, bias: a.value.bias, into: v.pointer, executor: executor)
             attention(query: q.pointer, queryRows: ctx, key: k.pointer, value: v.pointer, keyRows: ctx, width: d,
-                      heads: h.nAudioHead, causalOffset: nil, output: attended.pointer, executor: executor)
-            matmul(attended.pointer, rows: ctx, weight: a.out.weight, bias: a.out.bias, into: projected.pointer, executor: executor)
-            addInPlace(x.pointer, projected.pointer, count: ctx * d)
+                      heads: h.nAudioHead, causalOffset: nil, output: normed.pointer, executor: executor)
+            matmul(normed.pointer, rows: ctx, weight: a.out.weight, bias: a.out.bias, into: q.pointer, executor: executor)
+            addInPlace(x.pointer, q.pointer, count: ctx * d)
 
             // MLP: d → 4d → GELU → d.
             layerNorm(input: x.pointer, output: normed.pointer, rows: ctx, width: d,
                       gamma: block.mlpNorm.gamma, beta: block.mlpNorm.beta, executor: executor)
             matmul(normed.pointer, rows: ctx, weight: block.mlpUp.weight, bias: block.mlpUp.bias, into: hidden.pointer, executor: executor)
             gelu(hidden.pointer, count: ctx * 4 * d, executor: executor)
-            matmul(hidden.pointer, rows: ctx, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: projected.pointer, executor: executor)
-            addInPlace(x.pointer, projected.pointer, count: ctx * d)
+            matmul(hidden.pointer, rows: ctx, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: q.pointer, executor: executor)
+            addInPlace(x.pointer, q.pointer, count: ctx * d)
         }
 
         var features = [Float](repeating: 0, count: ctx * d)
