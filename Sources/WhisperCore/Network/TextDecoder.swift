@@ -123,9 +123,17 @@ public final class TextDecoder: @unchecked Sendable {
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.selfAttentionNorm.gamma, beta: block.selfAttentionNorm.beta)
             let sa = block.selfAttention
-            matmul(normed.pointer, rows: totalRows, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer, executor: executor)
-            matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
-            matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
+            if totalRows <= gemvMaxRows(sa.query.weight.type) {
+                // Few rows: one parallel loop for all three projections (short loops cost their hand-out).
+                GEMV.multiply(normed.pointer, rows: totalRows,
+                              .init(weight: sa.query.weight, bias: sa.query.bias, out: q.pointer),
+                              .init(weight: sa.key.weight, bias: nil, out: k.pointer),
+                              .init(weight: sa.value.weight, bias: sa.value.bias, out: v.pointer), executor: executor)
+            } else {
+                matmul(normed.pointer, rows: totalRows, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer, executor: executor)
+                matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
+                matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
+            }
             var first = 0
             for step in steps {
                 let n = step.tokens.count, past = cache.lengths[step.slot]
