@@ -21,8 +21,10 @@ struct TokenSampler {
         var smallestMargin = Float.infinity
         var scratch = [Float](repeating: 0, count: nVocab)
 
+        var toFeed: [(slot: Int, token: Int)] = []     // reused: no allocation per step
+        toFeed.reserveCapacity(candidates)
         for _ in 0..<c.sampleLength {
-            var toFeed: [(slot: Int, token: Int)] = []
+            toFeed.removeAll(keepingCapacity: true)
             for i in 0..<candidates where !finished[i] {
                 let next: Int
                 let logProb: Double

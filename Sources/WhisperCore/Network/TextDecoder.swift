@@ -34,6 +34,8 @@ public final class TextDecoder: @unchecked Sendable {
     private var hidden = FloatBuffer(count: 0)
     private var logitRowsInput = FloatBuffer(count: 0)
     private var logits = FloatBuffer(count: 0)
+    /// Scratch of the few-query attention (scores and partial sums), sized for the longest key list.
+    private var attentionScratch = FloatBuffer(count: 0)
 
     public init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
         self.weights = weights
@@ -73,6 +75,11 @@ public final class TextDecoder: @unchecked Sendable {
             attended = FloatBuffer(count: capacityRows * d)
             projected = FloatBuffer(count: capacityRows * d)
             hidden = FloatBuffer(count: capacityRows * 4 * d)
+        }
+        if attentionScratch.count == 0 {
+            let h = hyperparameters
+            attentionScratch = FloatBuffer(count: rowwiseAttentionScratchFloats(
+                keyRows: max(h.nAudioCtx, h.nTextCtx), width: d, heads: h.nTextHead))
         }
         if logitRows > capacityLogitRows {
             capacityLogitRows = max(logitRows, 8)
@@ -116,9 +123,17 @@ public final class TextDecoder: @unchecked Sendable {
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.selfAttentionNorm.gamma, beta: block.selfAttentionNorm.beta)
             let sa = block.selfAttention
-            matmul(normed.pointer, rows: totalRows, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer, executor: executor)
-            matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
-            matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
+            if totalRows <= gemvMaxRows(sa.query.weight.type) {
+                // Few rows: one parallel loop for all three projections (short loops cost their hand-out).
+                GEMV.multiply(normed.pointer, rows: totalRows,
+                              .init(weight: sa.query.weight, bias: sa.query.bias, out: q.pointer),
+                              .init(weight: sa.key.weight, bias: nil, out: k.pointer),
+                              .init(weight: sa.value.weight, bias: sa.value.bias, out: v.pointer), executor: executor)
+            } else {
+                matmul(normed.pointer, rows: totalRows, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer, executor: executor)
+                matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
+                matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
+            }
             var first = 0
             for step in steps {
                 let n = step.tokens.count, past = cache.lengths[step.slot]
@@ -127,7 +142,8 @@ public final class TextDecoder: @unchecked Sendable {
                 (keys + past * d).update(from: k.pointer + first * d, count: n * d)
                 (values + past * d).update(from: v.pointer + first * d, count: n * d)
                 attention(query: q.pointer + first * d, queryRows: n, key: keys, value: values, keyRows: past + n,
-                          width: d, heads: heads, causalOffset: past, output: attended.pointer + first * d, executor: executor)
+                          width: d, heads: heads, causalOffset: past, output: attended.pointer + first * d, executor: executor,
+                          scratch: attentionScratch.pointer)
                 first += n
             }
             matmul(attended.pointer, rows: totalRows, weight: sa.out.weight, bias: sa.out.bias, into: projected.pointer, executor: executor)
@@ -139,7 +155,8 @@ public final class TextDecoder: @unchecked Sendable {
             let ca = block.crossAttention
             matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
             attention(query: q.pointer, queryRows: totalRows, key: cross.keys[layer].pointer, value: cross.values[layer].pointer,
-                      keyRows: cross.rows, width: d, heads: heads, causalOffset: nil, output: attended.pointer, executor: executor)
+                      keyRows: cross.rows, width: d, heads: heads, causalOffset: nil, output: attended.pointer, executor: executor,
+                      scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
             matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
 
@@ -158,8 +175,13 @@ public final class TextDecoder: @unchecked Sendable {
         var first = 0
         for step in steps {
             let n = step.tokens.count
-            for r in step.logitRows ?? [n - 1] {
-                (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + r) * d, count: d)
+            if let rows = step.logitRows {
+                for r in rows {
+                    (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + r) * d, count: d)
+                    outRows += 1
+                }
+            } else {
+                (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + n - 1) * d, count: d)
                 outRows += 1
             }
             first += n

@@ -15,15 +15,38 @@
 public func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<Float>,
                       value: UnsafePointer<Float>, keyRows: Int, width: Int, heads: Int, causalOffset: Int?,
                       output: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
+    attention(query: query, queryRows: queryRows, key: key, value: value, keyRows: keyRows, width: width,
+              heads: heads, causalOffset: causalOffset, output: output, executor: executor, scratch: nil)
+}
+
+/// `attention` with a caller-owned scratch buffer of at least `rowwiseAttentionScratchFloats` floats
+/// for the few-query path (the decoder calls this once per layer and token: no allocation then).
+/// With nil, the path allocates its own.
+func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<Float>,
+               value: UnsafePointer<Float>, keyRows: Int, width: Int, heads: Int, causalOffset: Int?,
+               output: UnsafeMutablePointer<Float>, executor: ParallelExecutor,
+               scratch: UnsafeMutablePointer<Float>?) {
     precondition(heads > 0 && width % heads == 0, "attention width must be a multiple of the head count")
     guard queryRows > 0 else { return }
     let shape = AttentionShape(queryRows: queryRows, keyRows: keyRows, width: width, heads: heads,
                                causalOffset: causalOffset)
     if queryRows >= AttentionShape.blockedMinimumQueries {
         blockedAttention(shape, query, key, value, output, executor)
+    } else if let scratch {
+        rowwiseAttention(shape, query, key, value, output, executor, scratch)
     } else {
-        rowwiseAttention(shape, query, key, value, output, executor)
+        let floats = rowwiseAttentionScratchFloats(keyRows: keyRows, width: width, heads: heads)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+        defer { buffer.deallocate() }
+        rowwiseAttention(shape, query, key, value, output, executor, buffer)
     }
+}
+
+/// Scratch floats the few-query attention path needs: scores of every head, and one partial
+/// output row per chunk of keys.
+func rowwiseAttentionScratchFloats(keyRows: Int, width: Int, heads: Int) -> Int {
+    let chunks = (keyRows + keysPerChunk - 1) / keysPerChunk
+    return Swift.max(1, heads * keyRows) + Swift.max(1, chunks * width)
 }
 
 struct AttentionShape {
@@ -62,15 +85,10 @@ private let keysPerChunk = 128
 /// 4. the chunk sums added in chunk order.
 private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>,
                               _ value: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
-                              _ executor: ParallelExecutor) {
+                              _ executor: ParallelExecutor, _ scratch: UnsafeMutablePointer<Float>) {
     let hd = s.headWidth
-    let chunks = (s.keyRows + keysPerChunk - 1) / keysPerChunk
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, s.heads * s.keyRows))
-    let partials = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, chunks * s.width))
-    defer {
-        scores.deallocate()
-        partials.deallocate()
-    }
+    let scores = scratch
+    let partials = scratch + Swift.max(1, s.heads * s.keyRows)
     for i in 0..<s.queryRows {
         let q = query + i * s.width
         let out = output + i * s.width

@@ -25,16 +25,79 @@ enum GEMV {
         }
     }
 
+    /// One linear layer `out = x · weightᵀ + bias` of a fused call.
+    struct Projection {
+        let weight: WeightMatrix
+        let bias: UnsafePointer<Float>?
+        let out: UnsafeMutablePointer<Float>
+    }
+
+    /// Three linear layers of the same input, weight type and width (a block's query, key and value)
+    /// in one parallel loop over all their pieces: one hand-out instead of three. Each output is
+    /// exactly what `multiply` alone would give.
+    static func multiply(_ x: UnsafePointer<Float>, rows n: Int, _ a: Projection, _ b: Projection, _ c: Projection,
+                         executor: ParallelExecutor) {
+        let type = a.weight.type, k = a.weight.columns
+        guard b.weight.type == type, c.weight.type == type, b.weight.columns == k, c.weight.columns == k else {
+            for p in [a, b, c] { multiply(x, rows: n, weight: p.weight, bias: p.bias, into: p.out, executor: executor) }
+            return
+        }
+        switch type {
+        case .f32: multiply(F32Decoder.self, x, n, a, b, c, executor)
+        case .f16: multiply(F16Decoder.self, x, n, a, b, c, executor)
+        case .q4_0: multiply(Q4_0Decoder.self, x, n, a, b, c, executor)
+        case .q4_1: multiply(Q4_1Decoder.self, x, n, a, b, c, executor)
+        case .q5_0: multiply(Q5_0Decoder.self, x, n, a, b, c, executor)
+        case .q5_1: multiply(Q5_1Decoder.self, x, n, a, b, c, executor)
+        case .q8_0: multiply(Q8_0Decoder.self, x, n, a, b, c, executor)
+        }
+    }
+
     private static func multiply<D: WeightRowDecoder>(_: D.Type, _ x: UnsafePointer<Float>, _ n: Int,
                                                       _ weight: WeightMatrix, _ bias: UnsafePointer<Float>?,
                                                       _ out: UnsafeMutablePointer<Float>, _ executor: ParallelExecutor) {
         let m = weight.rows
-        let k = weight.columns
-        let chunks = k / 32
         let rowsPerPiece = Self.rowsPerPiece(m)
         let pieces = (m + rowsPerPiece - 1) / rowsPerPiece
+        withBlockSums(D.self, x, n, weight.columns) { sums in
+            executor.forEach(pieces) { piece in
+                multiplyRows(D.self, x, n, weight, bias, out, piece * rowsPerPiece,
+                             Swift.min(m, (piece + 1) * rowsPerPiece), sums)
+            }
+        }
+    }
+
+    private static func multiply<D: WeightRowDecoder>(_: D.Type, _ x: UnsafePointer<Float>, _ n: Int,
+                                                      _ a: Projection, _ b: Projection, _ c: Projection,
+                                                      _ executor: ParallelExecutor) {
+        // The same pieces as three separate calls, numbered one after another.
+        let sizeA = rowsPerPiece(a.weight.rows), sizeB = rowsPerPiece(b.weight.rows), sizeC = rowsPerPiece(c.weight.rows)
+        let piecesA = (a.weight.rows + sizeA - 1) / sizeA
+        let piecesB = (b.weight.rows + sizeB - 1) / sizeB
+        let piecesC = (c.weight.rows + sizeC - 1) / sizeC
+        withBlockSums(D.self, x, n, a.weight.columns) { sums in
+            executor.forEach(piecesA + piecesB + piecesC) { piece in
+                let p: Projection, size: Int, local: Int
+                if piece < piecesA {
+                    (p, size, local) = (a, sizeA, piece)
+                } else if piece < piecesA + piecesB {
+                    (p, size, local) = (b, sizeB, piece - piecesA)
+                } else {
+                    (p, size, local) = (c, sizeC, piece - piecesA - piecesB)
+                }
+                multiplyRows(D.self, x, n, p.weight, p.bias, p.out, local * size,
+                             Swift.min(p.weight.rows, (local + 1) * size), sums)
+            }
+        }
+    }
+
+    /// Calls `body` with the block sums of the `n` rows of x (`k / 32` per row; none for formats
+    /// without offsets), computed once per call on the calling thread.
+    @inline(__always)
+    private static func withBlockSums<D: WeightRowDecoder>(_: D.Type, _ x: UnsafePointer<Float>, _ n: Int, _ k: Int,
+                                                           _ body: (UnsafePointer<Float>) -> Void) {
+        let chunks = k / 32
         let sumCount = D.hasOffset ? n * chunks : 0
-        let tables = DecodingTables.shared
         withUnsafeTemporaryAllocation(of: Float.self, capacity: Swift.max(1, sumCount)) { buffer in
             let blockSums = buffer.baseAddress!
             for i in 0..<(D.hasOffset ? n : 0) {
@@ -43,32 +106,40 @@ enum GEMV {
                     blockSums[i * chunks + c] = SIMDMemory.sum(SIMDMemory.load(v) + SIMDMemory.load(v + 16))
                 }
             }
-            let sums = UnsafePointer(blockSums)
-            executor.forEach(pieces) { piece in
-                let first = piece * rowsPerPiece
-                let end = Swift.min(m, first + rowsPerPiece)
-                var i = 0
-                // Groups of four activation rows share each decoded weight block.
-                while n - i >= 4 {
-                    for r in first..<end {
-                        let b = bias?[r] ?? 0
-                        let s = dot4(D.self, weight.row(r), x + i * k, k, sums + i * chunks, chunks, tables)
-                        out[i * m + r] = b + s.0
-                        out[(i + 1) * m + r] = b + s.1
-                        out[(i + 2) * m + r] = b + s.2
-                        out[(i + 3) * m + r] = b + s.3
-                    }
-                    i += 4
-                }
-                // Single activation rows. (Interleaving two weight rows to share the loads of x
-                // was measured: it makes the f16 stream from memory several times slower.)
-                while i < n {
-                    for r in first..<end {
-                        out[i * m + r] = (bias?[r] ?? 0) + dot1(D.self, weight.row(r), x + i * k, k, sums + i * chunks, tables)
-                    }
-                    i += 1
-                }
+            body(UnsafePointer(blockSums))
+        }
+    }
+
+    /// Output features `first..<end` of every activation row.
+    @inline(__always)
+    private static func multiplyRows<D: WeightRowDecoder>(_: D.Type, _ x: UnsafePointer<Float>, _ n: Int,
+                                                          _ weight: WeightMatrix, _ bias: UnsafePointer<Float>?,
+                                                          _ out: UnsafeMutablePointer<Float>, _ first: Int, _ end: Int,
+                                                          _ sums: UnsafePointer<Float>) {
+        let m = weight.rows
+        let k = weight.columns
+        let chunks = k / 32
+        let tables = DecodingTables.shared
+        var i = 0
+        // Groups of four activation rows share each decoded weight block.
+        while n - i >= 4 {
+            for r in first..<end {
+                let b = bias?[r] ?? 0
+                let s = dot4(D.self, weight.row(r), x + i * k, k, sums + i * chunks, chunks, tables)
+                out[i * m + r] = b + s.0
+                out[(i + 1) * m + r] = b + s.1
+                out[(i + 2) * m + r] = b + s.2
+                out[(i + 3) * m + r] = b + s.3
             }
+            i += 4
+        }
+        // Single activation rows. (Interleaving two weight rows to share the loads of x
+        // was measured: it makes the f16 stream from memory several times slower.)
+        while i < n {
+            for r in first..<end {
+                out[i * m + r] = (bias?[r] ?? 0) + dot1(D.self, weight.row(r), x + i * k, k, sums + i * chunks, tables)
+            }
+            i += 1
         }
     }
 

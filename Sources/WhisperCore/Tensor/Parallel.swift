@@ -6,8 +6,8 @@ import Foundation
 /// Work is always split into the same pieces whatever the thread count, and each piece writes
 /// only its own outputs, so results never depend on how many threads ran them. Pieces are handed
 /// out one at a time to whichever thread is free (a busy machine may stall one thread; the others
-/// then take over its share). With one thread the loop runs inline: the engine needs no threads at
-/// all (as on WASI).
+/// then take over its share). Short loops go to a persistent `WorkerPool` where available (Dispatch
+/// otherwise). With one thread the loop runs inline: the engine needs no threads at all (as on WASI).
 public struct ParallelExecutor: Sendable {
     public let threads: Int
 
@@ -25,6 +25,9 @@ public struct ParallelExecutor: Sendable {
             return
         }
         let workers = min(threads, count)
+        if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) {
+            if WorkerPool.shared.run(count, helpers: workers - 1, body) { return }
+        }
         let counter = WorkCounter(count: count)
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
