@@ -27,7 +27,9 @@ struct BeamSearchDecoder {
         let maxCandidates = Int((Float(beamSize) * patience).rounded())
         // The beams start as one: identical sequences collapse.
         var beams = [Beam(tokens: c.initialTokens, score: 0, slot: 0, logProbs: [])]
-        var logits = [firstLogits]
+        // Each live beam's last logits row, `nVocab` floats per beam; allocated once, overwritten per step.
+        var logits = [Float](repeating: 0, count: beamSize * nVocab)
+        logits.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: firstLogits, count: nVocab) }
         var finished: [(tokens: [Int], score: Double, logProbs: [Float])] = []
         var logProbs = [Float](repeating: 0, count: nVocab)
 
@@ -35,7 +37,7 @@ struct BeamSearchDecoder {
             var candidates: [Candidate] = []
             for (b, beam) in beams.enumerated() {
                 logProbs.withUnsafeMutableBufferPointer { lp in
-                    logits[b].withUnsafeBufferPointer { lp.baseAddress!.update(from: $0.baseAddress!, count: nVocab) }
+                    logits.withUnsafeBufferPointer { lp.baseAddress!.update(from: $0.baseAddress! + b * nVocab, count: nVocab) }
                     c.filter(lp, tokens: beam.tokens)
                     logSoftmaxInPlace(lp)
                     for t in Self.best(beamSize + 1, of: UnsafeBufferPointer(lp)) {
@@ -71,7 +73,7 @@ struct BeamSearchDecoder {
             beams = next.enumerated().map {
                 Beam(tokens: $0.element.tokens, score: $0.element.score, slot: $0.offset, logProbs: $0.element.logProbs)
             }
-            logits = (0..<next.count).map { Array(rows[($0 * nVocab)..<(($0 + 1) * nVocab)]) }
+            logits.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: rows.baseAddress!, count: next.count * nVocab) }
         }
 
         // Too few finished: the live beams count as if they had ended here.
