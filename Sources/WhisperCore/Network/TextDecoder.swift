@@ -48,16 +48,20 @@ public final class TextDecoder: @unchecked Sendable {
         return try KeyValueCache(layers: h.nTextLayer, slots: slots, capacity: h.nTextCtx, width: h.nTextState)
     }
 
-    /// Projects one window's audio features (`[rows][d]`) to every layer's cross-attention keys and values.
+    /// Projects one window's audio features (`[rows][d]`) to every layer's cross-attention keys and
+    /// values, rounded to half precision (see `CrossAttentionCache`).
     public func crossAttention(features: [Float], executor: ParallelExecutor) throws -> CrossAttentionCache {
         let d = hyperparameters.nTextState
         let rows = features.count / d
         let cache = try CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
+        let projected = try FloatBuffer(count: rows * d, purpose: "one layer's cross-attention keys (\(rows) × \(d) floats)")
         features.withUnsafeBufferPointer { f in
             for (i, block) in weights.blocks.enumerated() {
                 let a = block.crossAttention
-                matmul(f.baseAddress!, rows: rows, weight: a.key.weight, bias: nil, into: cache.keys[i].pointer, executor: executor)
-                matmul(f.baseAddress!, rows: rows, weight: a.value.weight, bias: a.value.bias, into: cache.values[i].pointer, executor: executor)
+                matmul(f.baseAddress!, rows: rows, weight: a.key.weight, bias: nil, into: projected.pointer, executor: executor)
+                HalfPrecision.convert(projected.pointer, count: rows * d, intoHalfBits: UnsafeMutableRawPointer(cache.keys[i].bits))
+                matmul(f.baseAddress!, rows: rows, weight: a.value.weight, bias: a.value.bias, into: projected.pointer, executor: executor)
+                HalfPrecision.convert(projected.pointer, count: rows * d, intoHalfBits: UnsafeMutableRawPointer(cache.values[i].bits))
             }
         }
         return cache
@@ -154,9 +158,9 @@ public final class TextDecoder: @unchecked Sendable {
                       gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
             let ca = block.crossAttention
             matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
-            attention(query: q.pointer, queryRows: totalRows, key: cross.keys[layer].pointer, value: cross.values[layer].pointer,
-                      keyRows: cross.rows, width: d, heads: heads, causalOffset: nil, output: attended.pointer, executor: executor,
-                      scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
+            attention(query: q.pointer, queryRows: totalRows, halfPrecisionKey: cross.keys[layer].raw,
+                      value: cross.values[layer].raw, keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
+                      executor: executor, scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
             matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
 

@@ -33,12 +33,39 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<F
     if queryRows >= AttentionShape.blockedMinimumQueries {
         blockedAttention(shape, query, key, value, output, executor)
     } else if let scratch {
-        rowwiseAttention(shape, query, key, value, output, executor, scratch)
+        rowwiseAttention(SinglePrecisionValues.self, shape, query, key, value, output, executor, scratch)
     } else {
         let floats = rowwiseAttentionScratchFloats(keyRows: keyRows, width: width, heads: heads)
         let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
         defer { buffer.deallocate() }
-        rowwiseAttention(shape, query, key, value, output, executor, buffer)
+        rowwiseAttention(SinglePrecisionValues.self, shape, query, key, value, output, executor, buffer)
+    }
+}
+
+/// `attention` over keys and values stored as half-precision bit patterns (the decoder's
+/// cross-attention cache), without causal masking. Few queries stream the halves directly; many
+/// queries (a long prompt) first widen them to floats, exactly, for the blocked path.
+func attention(query: UnsafePointer<Float>, queryRows: Int, halfPrecisionKey key: UnsafeRawPointer,
+               value: UnsafeRawPointer, keyRows: Int, width: Int, heads: Int,
+               output: UnsafeMutablePointer<Float>, executor: ParallelExecutor,
+               scratch: UnsafeMutablePointer<Float>?) {
+    precondition(heads > 0 && width % heads == 0, "attention width must be a multiple of the head count")
+    guard queryRows > 0 else { return }
+    let shape = AttentionShape(queryRows: queryRows, keyRows: keyRows, width: width, heads: heads, causalOffset: nil)
+    if queryRows >= AttentionShape.blockedMinimumQueries {
+        let count = keyRows * width
+        let wide = UnsafeMutablePointer<Float>.allocate(capacity: 2 * count)
+        defer { wide.deallocate() }
+        HalfPrecision.convert(halfBits: key, count: count, into: wide)
+        HalfPrecision.convert(halfBits: value, count: count, into: wide + count)
+        blockedAttention(shape, query, wide, wide + count, output, executor)
+    } else if let scratch {
+        rowwiseAttention(HalfPrecisionValues.self, shape, query, key, value, output, executor, scratch)
+    } else {
+        let floats = rowwiseAttentionScratchFloats(keyRows: keyRows, width: width, heads: heads)
+        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+        defer { buffer.deallocate() }
+        rowwiseAttention(HalfPrecisionValues.self, shape, query, key, value, output, executor, buffer)
     }
 }
 
@@ -72,6 +99,36 @@ struct AttentionShape {
 
 // MARK: - few queries
 
+/// How the few-query path reads keys and values: floats, or half-precision bit patterns.
+protocol AttentionValues {
+    /// Bytes per value.
+    static var stride: Int { get }
+    /// Values `index ..< index + 16` of the row at `p`, as floats.
+    static func load(_ p: UnsafeRawPointer, _ index: Int) -> SIMD16<Float>
+    /// Value `index` of the row at `p`.
+    static func scalar(_ p: UnsafeRawPointer, _ index: Int) -> Float
+}
+
+enum SinglePrecisionValues: AttentionValues {
+    static var stride: Int { 4 }
+    @inline(__always) static func load(_ p: UnsafeRawPointer, _ index: Int) -> SIMD16<Float> {
+        p.loadUnaligned(fromByteOffset: 4 * index, as: SIMD16<Float>.self)
+    }
+    @inline(__always) static func scalar(_ p: UnsafeRawPointer, _ index: Int) -> Float {
+        p.loadUnaligned(fromByteOffset: 4 * index, as: Float.self)
+    }
+}
+
+enum HalfPrecisionValues: AttentionValues {
+    static var stride: Int { 2 }
+    @inline(__always) static func load(_ p: UnsafeRawPointer, _ index: Int) -> SIMD16<Float> {
+        HalfPrecision.loadFloats(p + 2 * index)
+    }
+    @inline(__always) static func scalar(_ p: UnsafeRawPointer, _ index: Int) -> Float {
+        HalfPrecision.float(fromBits: p.loadUnaligned(fromByteOffset: 2 * index, as: UInt16.self))
+    }
+}
+
 /// Keys per piece of work in the few-query path (fixed, so results do not depend on the thread count).
 private let keysPerChunk = 128
 
@@ -83,12 +140,14 @@ private let keysPerChunk = 128
 /// 2. softmax per head, normalization folded into the weights;
 /// 3. each chunk's weighted sum of its value rows, all heads (chunks in parallel);
 /// 4. the chunk sums added in chunk order.
-private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>, _ key: UnsafePointer<Float>,
-                              _ value: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
-                              _ executor: ParallelExecutor, _ scratch: UnsafeMutablePointer<Float>) {
+private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape, _ query: UnsafePointer<Float>,
+                                                  _ key: UnsafeRawPointer, _ value: UnsafeRawPointer,
+                                                  _ output: UnsafeMutablePointer<Float>,
+                                                  _ executor: ParallelExecutor, _ scratch: UnsafeMutablePointer<Float>) {
     let hd = s.headWidth
     let scores = scratch
     let partials = scratch + Swift.max(1, s.heads * s.keyRows)
+    let rowBytes = s.width * V.stride
     for i in 0..<s.queryRows {
         let q = query + i * s.width
         let out = output + i * s.width
@@ -101,9 +160,9 @@ private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>
         let scale = s.scale
         executor.forEach(usedChunks) { c in
             for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
-                let k = key + j * s.width
+                let k = key + j * rowBytes
                 for h in 0..<s.heads {
-                    scores[h * s.keyRows + j] = scale * dot(q + h * hd, k + h * hd, hd)
+                    scores[h * s.keyRows + j] = scale * dot(V.self, q + h * hd, k, h * hd, hd)
                 }
             }
         }
@@ -117,14 +176,14 @@ private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>
             let keys = (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk)
             if registerBlocks {
                 for column in stride(from: 0, to: s.width, by: 128) {
-                    weightedSum128(scores, s.keyRows, hd, keys, value + column, s.width, column, partial + column)
+                    weightedSum128(V.self, scores, s.keyRows, hd, keys, value, rowBytes, column, partial + column)
                 }
             } else {
                 partial.update(repeating: 0, count: s.width)
                 for j in keys {
-                    let v = value + j * s.width
+                    let v = value + j * rowBytes
                     for h in 0..<s.heads {
-                        axpy(scores[h * s.keyRows + j], v + h * hd, partial + h * hd, hd)
+                        axpy(V.self, scores[h * s.keyRows + j], v, h * hd, partial + h * hd, hd)
                     }
                 }
             }
@@ -134,56 +193,59 @@ private func rowwiseAttention(_ s: AttentionShape, _ query: UnsafePointer<Float>
     }
 }
 
-/// out[0..<128] = Σ_{j ∈ keys} weight(j, column) · values[j·stride ..< j·stride + 128], with
-/// `weight(j, c) = scores[head(c)·scoreStride + j]`: 128 output columns (8 vectors, each within one
+/// out[0..<128] = Σ_{j ∈ keys} weight(j, column) · value row j, columns `firstColumn ..< firstColumn + 128`,
+/// with `weight(j, c) = scores[head(c)·scoreStride + j]`: 128 output columns (8 vectors, each within one
 /// head since the head width is a multiple of 16) stay in registers over the whole key range.
 @inline(never)
-private func weightedSum128(_ scores: UnsafePointer<Float>, _ scoreStride: Int, _ headWidth: Int, _ keys: Range<Int>,
-                            _ values: UnsafePointer<Float>, _ stride: Int, _ firstColumn: Int,
-                            _ out: UnsafeMutablePointer<Float>) {
+private func weightedSum128<V: AttentionValues>(_: V.Type, _ scores: UnsafePointer<Float>, _ scoreStride: Int,
+                                                _ headWidth: Int, _ keys: Range<Int>, _ values: UnsafeRawPointer,
+                                                _ rowBytes: Int, _ firstColumn: Int, _ out: UnsafeMutablePointer<Float>) {
     func weights(_ v: Int) -> UnsafePointer<Float> { scores + ((firstColumn + 16 * v) / headWidth) * scoreStride }
     let w0 = weights(0), w1 = weights(1), w2 = weights(2), w3 = weights(3)
     let w4 = weights(4), w5 = weights(5), w6 = weights(6), w7 = weights(7)
     var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
     var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
+    let c = firstColumn
     for j in keys {
-        let v = values + j * stride
-        a0 = a0.addingProduct(SIMD16(repeating: w0[j]), SIMDMemory.load(v))
-        a1 = a1.addingProduct(SIMD16(repeating: w1[j]), SIMDMemory.load(v + 16))
-        a2 = a2.addingProduct(SIMD16(repeating: w2[j]), SIMDMemory.load(v + 32))
-        a3 = a3.addingProduct(SIMD16(repeating: w3[j]), SIMDMemory.load(v + 48))
-        a4 = a4.addingProduct(SIMD16(repeating: w4[j]), SIMDMemory.load(v + 64))
-        a5 = a5.addingProduct(SIMD16(repeating: w5[j]), SIMDMemory.load(v + 80))
-        a6 = a6.addingProduct(SIMD16(repeating: w6[j]), SIMDMemory.load(v + 96))
-        a7 = a7.addingProduct(SIMD16(repeating: w7[j]), SIMDMemory.load(v + 112))
+        let v = values + j * rowBytes
+        a0 = a0.addingProduct(SIMD16(repeating: w0[j]), V.load(v, c))
+        a1 = a1.addingProduct(SIMD16(repeating: w1[j]), V.load(v, c + 16))
+        a2 = a2.addingProduct(SIMD16(repeating: w2[j]), V.load(v, c + 32))
+        a3 = a3.addingProduct(SIMD16(repeating: w3[j]), V.load(v, c + 48))
+        a4 = a4.addingProduct(SIMD16(repeating: w4[j]), V.load(v, c + 64))
+        a5 = a5.addingProduct(SIMD16(repeating: w5[j]), V.load(v, c + 80))
+        a6 = a6.addingProduct(SIMD16(repeating: w6[j]), V.load(v, c + 96))
+        a7 = a7.addingProduct(SIMD16(repeating: w7[j]), V.load(v, c + 112))
     }
     SIMDMemory.store(a0, out); SIMDMemory.store(a1, out + 16); SIMDMemory.store(a2, out + 32); SIMDMemory.store(a3, out + 48)
     SIMDMemory.store(a4, out + 64); SIMDMemory.store(a5, out + 80); SIMDMemory.store(a6, out + 96); SIMDMemory.store(a7, out + 112)
 }
 
-/// y[0..<count] += a · x[0..<count].
+/// y[0..<count] += a · row[first ..< first + count].
 @inline(__always)
-private func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+private func axpy<V: AttentionValues>(_: V.Type, _ a: Float, _ row: UnsafeRawPointer, _ first: Int,
+                                      _ y: UnsafeMutablePointer<Float>, _ count: Int) {
     let av = SIMD16<Float>(repeating: a)
     var p = 0
     while p + 16 <= count {
-        SIMDMemory.store(SIMDMemory.load(y + p).addingProduct(av, SIMDMemory.load(x + p)), y + p)
+        SIMDMemory.store(SIMDMemory.load(y + p).addingProduct(av, V.load(row, first + p)), y + p)
         p += 16
     }
-    while p < count { y[p] = y[p].addingProduct(a, x[p]); p += 1 }
+    while p < count { y[p] = y[p].addingProduct(a, V.scalar(row, first + p)); p += 1 }
 }
 
-/// Σ_p a[p]·b[p].
+/// Σ_p a[p]·row[first + p].
 @inline(__always)
-private func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+private func dot<V: AttentionValues>(_: V.Type, _ a: UnsafePointer<Float>, _ row: UnsafeRawPointer, _ first: Int,
+                                     _ count: Int) -> Float {
     var acc = SIMD16<Float>()
     var p = 0
     while p + 16 <= count {
-        acc = acc.addingProduct(SIMDMemory.load(a + p), SIMDMemory.load(b + p))
+        acc = acc.addingProduct(SIMDMemory.load(a + p), V.load(row, first + p))
         p += 16
     }
     var sum = SIMDMemory.sum(acc)
-    while p < count { sum = sum.addingProduct(a[p], b[p]); p += 1 }
+    while p < count { sum = sum.addingProduct(a[p], V.scalar(row, first + p)); p += 1 }
     return sum
 }
 

@@ -56,6 +56,35 @@ public final class FloatBuffer: @unchecked Sendable {
     public func toArray() -> [Float] { Array(buffer) }
 }
 
+/// A fixed-size, 64-byte aligned buffer of half-precision values (their bit patterns), for data
+/// that is written once and then streamed many times, where half the bytes means half the time:
+/// the decoder's cross-attention keys and values.
+public final class HalfBuffer: @unchecked Sendable {
+    public let count: Int
+    public let bits: UnsafeMutablePointer<UInt16>
+
+    /// Allocates `count` zeroed values; throws `AllocationError` naming `purpose` when it cannot.
+    public init(count: Int, purpose: @autoclosure () -> String) throws {
+        self.count = count
+        let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<UInt16>.stride)
+        guard count >= 0, let bytes else {
+            throw AllocationError(bytes: nil, purpose: purpose(), physicalMemory: MemoryBudget.physicalMemory)
+        }
+        let raw = try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
+        bits = raw.baseAddress!.bindMemory(to: UInt16.self, capacity: max(count, 1))
+        bits.initialize(repeating: 0, count: max(count, 1))
+    }
+
+    deinit {
+        MemoryBudget.deallocate(UnsafeMutableRawPointer(bits))
+    }
+
+    public var raw: UnsafeRawPointer { UnsafeRawPointer(bits) }
+
+    /// Value `i` as a float (exact).
+    public subscript(i: Int) -> Float { HalfPrecision.float(fromBits: bits[i]) }
+}
+
 /// `x[i] += y[i]` — the residual connections.
 @inline(__always)
 func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
