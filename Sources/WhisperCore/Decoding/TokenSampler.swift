@@ -13,9 +13,18 @@ struct TokenSampler {
         // Every candidate starts from the cached initial tokens of slot 0.
         if candidates > 1 { c.cache.rearrange(sources: Array(repeating: 0, count: candidates)) }
 
-        var sequences = Array(repeating: c.initialTokens, count: candidates)
+        // Room for every token up front: the loop below allocates nothing per token.
+        var sequences = (0..<candidates).map { _ in
+            var tokens = c.initialTokens
+            tokens.reserveCapacity(c.initialTokens.count + c.sampleLength + 1)
+            return tokens
+        }
         var sumLogProbs = Array(repeating: 0.0, count: candidates)
-        var tokenLogProbs = Array(repeating: [Float](), count: candidates)
+        var tokenLogProbs = (0..<candidates).map { _ in
+            var logProbs = [Float]()
+            logProbs.reserveCapacity(c.sampleLength + 1)
+            return logProbs
+        }
         var finished = Array(repeating: false, count: candidates)
         var rows = Array(repeating: firstLogits, count: candidates)
         var smallestMargin = Float.infinity

@@ -129,7 +129,6 @@ struct SamplingContext {
 
     /// Feeds one token to each listed slot and returns their logits, one row per slot in order.
     func step(_ tokens: [(slot: Int, token: Int)]) -> UnsafeBufferPointer<Float> {
-        decoder.decode(tokens.map { TextDecoder.Step(slot: $0.slot, tokens: [$0.token]) },
-                       cache: cache, cross: cross, executor: executor)
+        decoder.decodeNext(tokens, cache: cache, cross: cross, executor: executor)
     }
 }

@@ -10,6 +10,9 @@ public final class KeyValueCache: @unchecked Sendable {
     let keys: [FloatBuffer]
     let values: [FloatBuffer]
     public internal(set) var lengths: [Int]
+    /// Scratch of `rearrange`: one layer's keys (or values) of every slot; nil with a single slot.
+    private let spare: FloatBuffer?
+    private var movedLengths: [Int]
 
     /// Throws `AllocationError` with the bytes needed when the cache cannot fit in memory (the
     /// number of slots comes from the caller's beam size or best-of count).
@@ -19,14 +22,17 @@ public final class KeyValueCache: @unchecked Sendable {
         self.capacity = capacity
         self.width = width
         let purpose = "the decoder's key/value cache (\(slots) sequences × \(capacity) positions × \(width) values, "
-            + "keys and values of \(layers) layers)"
+            + "keys and values of \(layers) layers" + (slots > 1 ? ", and one more layer's keys to reorder them)" : ")")
         // The whole cache is checked first, so the message gives its full size.
         let perLayer = MemoryBudget.product([slots, capacity, width])
-        try MemoryBudget.require(bytes: perLayer.flatMap { MemoryBudget.product([$0, 2 * layers, 4]) }, for: purpose)
+        try MemoryBudget.require(bytes: perLayer.flatMap { MemoryBudget.product([$0, 2 * layers + (slots > 1 ? 1 : 0), 4]) },
+                                 for: purpose)
         let count = perLayer ?? 0
         keys = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose) }
         values = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose) }
         lengths = Array(repeating: 0, count: slots)
+        movedLengths = lengths
+        spare = slots > 1 ? try FloatBuffer(count: count, purpose: purpose) : nil
     }
 
     /// Forgets every cached token.
@@ -43,27 +49,27 @@ public final class KeyValueCache: @unchecked Sendable {
     }
 
     /// Reorders slots after a beam-search step: new slot `i` continues old slot `sources[i]`.
+    /// Only moved slots are copied, through `spare`; nothing is allocated.
     public func rearrange(sources: [Int]) {
-        precondition(sources.count <= slots)
-        if sources.enumerated().allSatisfy({ $0.offset == $0.element }) { return }
-        let oldLengths = lengths
-        // Snapshot the source slots first: a slot may be both read and overwritten.
-        let distinct = Array(Set(sources)).sorted()
-        for layer in 0..<layers {
-            for buffers in [keys[layer], values[layer]] {
-                var saved: [Int: [Float]] = [:]
-                for s in distinct {
-                    let start = buffers.pointer + s * capacity * width
-                    saved[s] = Array(UnsafeBufferPointer(start: start, count: oldLengths[s] * width))
-                }
-                for (i, s) in sources.enumerated() {
-                    guard let rows = saved[s] else { continue }
-                    let target = buffers.pointer + i * capacity * width
-                    rows.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: rows.count) }
-                }
+        precondition(sources.count <= slots && sources.allSatisfy { (0..<slots).contains($0) })
+        if sources.indices.allSatisfy({ sources[$0] == $0 }) { return }
+        guard let spare else { preconditionFailure("a one-slot cache has nothing to rearrange") }
+        let stride = capacity * width
+        func move(_ buffer: FloatBuffer) {
+            // Every source is read before any slot is overwritten: a slot may be both.
+            for (i, s) in sources.enumerated() where s != i {
+                (spare.pointer + i * stride).update(from: buffer.pointer + s * stride, count: lengths[s] * width)
+            }
+            for (i, s) in sources.enumerated() where s != i {
+                (buffer.pointer + i * stride).update(from: spare.pointer + i * stride, count: lengths[s] * width)
             }
         }
-        for (i, s) in sources.enumerated() { lengths[i] = oldLengths[s] }
+        for layer in 0..<layers {
+            move(keys[layer])
+            move(values[layer])
+        }
+        for (i, s) in sources.enumerated() { movedLengths[i] = lengths[s] }
+        for i in sources.indices { lengths[i] = movedLengths[i] }
     }
 }
 

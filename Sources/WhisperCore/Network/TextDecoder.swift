@@ -95,30 +95,75 @@ public final class TextDecoder: @unchecked Sendable {
     /// The largest number of tokens a slot can hold.
     public var contextLength: Int { hyperparameters.nTextCtx }
 
+    /// One slot's run of consecutive rows in a forward pass.
+    private struct Segment {
+        var slot: Int
+        var firstRow: Int
+        var count: Int
+    }
+
+    // The pass being run, as flat tables reused from call to call (no allocation per token once grown):
+    // the token of every row, the slot runs, and the row each requested row of logits comes from.
+    private var rowTokens: [Int] = []
+    private var segments: [Segment] = []
+    private var logitSources: [Int] = []
+
     /// Feeds each step's tokens after those already cached in its slot and returns the logits:
     /// for each step in order, one row per entry of its `logitRows` (or for its last token).
     /// The buffer is valid until the next call.
     public func decode(_ steps: [Step], cache: KeyValueCache, cross: CrossAttentionCache,
                        executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        rowTokens.removeAll(keepingCapacity: true)
+        segments.removeAll(keepingCapacity: true)
+        logitSources.removeAll(keepingCapacity: true)
+        for step in steps {
+            let first = rowTokens.count
+            segments.append(Segment(slot: step.slot, firstRow: first, count: step.tokens.count))
+            rowTokens.append(contentsOf: step.tokens)
+            if let rows = step.logitRows {
+                for r in rows { logitSources.append(first + r) }
+            } else {
+                logitSources.append(first + step.tokens.count - 1)
+            }
+        }
+        return forward(cache: cache, cross: cross, executor: executor)
+    }
+
+    /// One new token for each listed slot, the decoding loop's step: the logits of each, in order.
+    /// Allocates nothing once the decoder has run a step of this size. The buffer is valid until the next call.
+    public func decodeNext(_ next: [(slot: Int, token: Int)], cache: KeyValueCache, cross: CrossAttentionCache,
+                           executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        rowTokens.removeAll(keepingCapacity: true)
+        segments.removeAll(keepingCapacity: true)
+        logitSources.removeAll(keepingCapacity: true)
+        for (row, entry) in next.enumerated() {
+            segments.append(Segment(slot: entry.slot, firstRow: row, count: 1))
+            rowTokens.append(entry.token)
+            logitSources.append(row)
+        }
+        return forward(cache: cache, cross: cross, executor: executor)
+    }
+
+    /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`.
+    private func forward(cache: KeyValueCache, cross: CrossAttentionCache,
+                         executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
-        let totalRows = steps.reduce(0) { $0 + $1.tokens.count }
-        let totalLogitRows = steps.reduce(0) { $0 + ($1.logitRows?.count ?? 1) }
-        ensureCapacity(rows: totalRows, logitRows: totalLogitRows)
-        precondition(steps.allSatisfy { cache.lengths[$0.slot] + $0.tokens.count <= h.nTextCtx },
+        let totalRows = rowTokens.count
+        ensureCapacity(rows: totalRows, logitRows: logitSources.count)
+        precondition(segments.allSatisfy { cache.lengths[$0.slot] + $0.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")
 
         // Embeddings: token row + position row.
-        var row = 0
-        for step in steps {
-            let start = cache.lengths[step.slot]
-            for (i, token) in step.tokens.enumerated() {
+        for segment in segments {
+            let start = cache.lengths[segment.slot]
+            for i in 0..<segment.count {
+                let row = segment.firstRow + i
                 let out = x.pointer + row * d
-                weights.tokenEmbedding.dequantizeRow(token, into: out)
+                weights.tokenEmbedding.dequantizeRow(rowTokens[row], into: out)
                 weights.positionalEmbedding.withUnsafeBufferPointer { p in
                     addInPlace(out, p.baseAddress! + (start + i) * d, count: d)
                 }
-                row += 1
             }
         }
 
@@ -138,17 +183,15 @@ public final class TextDecoder: @unchecked Sendable {
                 matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
                 matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
             }
-            var first = 0
-            for step in steps {
-                let n = step.tokens.count, past = cache.lengths[step.slot]
-                let keys = cache.keyRows(layer: layer, slot: step.slot)
-                let values = cache.valueRows(layer: layer, slot: step.slot)
+            for segment in segments {
+                let n = segment.count, past = cache.lengths[segment.slot], first = segment.firstRow
+                let keys = cache.keyRows(layer: layer, slot: segment.slot)
+                let values = cache.valueRows(layer: layer, slot: segment.slot)
                 (keys + past * d).update(from: k.pointer + first * d, count: n * d)
                 (values + past * d).update(from: v.pointer + first * d, count: n * d)
                 attention(query: q.pointer + first * d, queryRows: n, key: keys, value: values, keyRows: past + n,
                           width: d, heads: heads, causalOffset: past, output: attended.pointer + first * d, executor: executor,
                           scratch: attentionScratch.pointer)
-                first += n
             }
             matmul(attended.pointer, rows: totalRows, weight: sa.out.weight, bias: sa.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
@@ -172,24 +215,13 @@ public final class TextDecoder: @unchecked Sendable {
             matmul(hidden.pointer, rows: totalRows, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
         }
-        for step in steps { cache.lengths[step.slot] += step.tokens.count }
+        for segment in segments { cache.lengths[segment.slot] += segment.count }
 
         // Final norm and logits, only for the rows the caller wants.
-        var outRows = 0
-        var first = 0
-        for step in steps {
-            let n = step.tokens.count
-            if let rows = step.logitRows {
-                for r in rows {
-                    (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + r) * d, count: d)
-                    outRows += 1
-                }
-            } else {
-                (logitRowsInput.pointer + outRows * d).update(from: x.pointer + (first + n - 1) * d, count: d)
-                outRows += 1
-            }
-            first += n
+        for (i, row) in logitSources.enumerated() {
+            (logitRowsInput.pointer + i * d).update(from: x.pointer + row * d, count: d)
         }
+        let outRows = logitSources.count
         layerNorm(input: logitRowsInput.pointer, output: logitRowsInput.pointer, rows: outRows, width: d,
                   gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta)
         matmul(logitRowsInput.pointer, rows: outRows, weight: weights.tokenEmbedding, bias: nil, into: logits.pointer, executor: executor)

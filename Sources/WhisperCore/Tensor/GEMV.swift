@@ -28,7 +28,7 @@ enum GEMV {
     /// One linear layer `out = x · weightᵀ + bias` of a fused call.
     struct Projection {
         let weight: WeightMatrix
-        let bias: UnsafePointer<Float>?
+        let bias: [Float]?
         let out: UnsafeMutablePointer<Float>
     }
 
@@ -85,8 +85,12 @@ enum GEMV {
                 } else {
                     (p, size, local) = (c, sizeC, piece - piecesA - piecesB)
                 }
-                multiplyRows(D.self, x, n, p.weight, p.bias, p.out, local * size,
-                             Swift.min(p.weight.rows, (local + 1) * size), sums)
+                let first = local * size, end = Swift.min(p.weight.rows, (local + 1) * size)
+                if let bias = p.bias {
+                    bias.withUnsafeBufferPointer { multiplyRows(D.self, x, n, p.weight, $0.baseAddress, p.out, first, end, sums) }
+                } else {
+                    multiplyRows(D.self, x, n, p.weight, nil, p.out, first, end, sums)
+                }
             }
         }
     }

@@ -226,8 +226,9 @@ final class HostileInputTests: XCTestCase {
     // MARK: - Graceful limits
 
     func testBeamSearchTooLargeForMemorySaysHowMuchItNeeded() throws {
-        // The crafted model's cache holds 1 layer × (keys, values) × 8 positions × 4 values × 4 bytes per beam.
-        let perBeam = 1 * 2 * 8 * 4 * 4
+        // The crafted model's cache holds 1 layer × (keys, values, and a spare to reorder beams) ×
+        // 8 positions × 4 values × 4 bytes per beam.
+        let perBeam = 1 * 3 * 8 * 4 * 4
         let beams = max(1_000_000_000, MemoryBudget.physicalMemory / perBeam * 4)
         let run = try cli(["-m", model, "-f", try noise(seconds: 1), "-bs", "\(beams)", "-nf"], timeout: 60)
         XCTAssertEqual(run.status, 1, run.stderr)
