@@ -147,7 +147,6 @@ private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape
     let hd = s.headWidth
     let scores = scratch
     let partials = scratch + Swift.max(1, s.heads * s.keyRows)
-    let rowBytes = s.width * V.stride
     for i in 0..<s.queryRows {
         let q = query + i * s.width
         let out = output + i * s.width
@@ -158,38 +157,63 @@ private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape
         }
         let usedChunks = (n + keysPerChunk - 1) / keysPerChunk
         let scale = s.scale
-        executor.forEach(usedChunks) { c in
-            for j in (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk) {
-                let k = key + j * rowBytes
-                for h in 0..<s.heads {
-                    scores[h * s.keyRows + j] = scale * dot(V.self, q + h * hd, k, h * hd, hd)
-                }
-            }
-        }
+        executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: q, key: key, keys: n, scale: scale, scores: scores))
         for h in 0..<s.heads {
             let row = scores + h * s.keyRows
             softmax(row, count: n)
         }
-        let registerBlocks = hd % 16 == 0 && s.width % 128 == 0
-        executor.forEach(usedChunks) { c in
-            let partial = partials + c * s.width
-            let keys = (c * keysPerChunk)..<Swift.min(n, (c + 1) * keysPerChunk)
-            if registerBlocks {
-                for column in stride(from: 0, to: s.width, by: 128) {
-                    weightedSum128(V.self, scores, s.keyRows, hd, keys, value, rowBytes, column, partial + column)
-                }
-            } else {
-                partial.update(repeating: 0, count: s.width)
-                for j in keys {
-                    let v = value + j * rowBytes
-                    for h in 0..<s.heads {
-                        axpy(V.self, scores[h * s.keyRows + j], v, h * hd, partial + h * hd, hd)
-                    }
+        executor.forEach(usedChunks, AttentionWeightedSums<V>(shape: s, scores: scores, value: value, keys: n,
+                                                              partials: partials))
+        out.update(from: partials, count: s.width)
+        for c in 1..<usedChunks { addInPlace(out, partials + c * s.width, count: s.width) }
+    }
+}
+
+/// Step 1 of `rowwiseAttention` for one chunk of keys: every head's scaled scores.
+private struct AttentionScores<V: AttentionValues>: ParallelLoop {
+    let shape: AttentionShape
+    let query: UnsafePointer<Float>, key: UnsafeRawPointer
+    let keys: Int
+    let scale: Float
+    let scores: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run(_ chunk: Int) {
+        let s = shape, hd = s.headWidth, rowBytes = s.width * V.stride
+        for j in (chunk * keysPerChunk)..<Swift.min(keys, (chunk + 1) * keysPerChunk) {
+            let k = key + j * rowBytes
+            for h in 0..<s.heads {
+                scores[h * s.keyRows + j] = scale * dot(V.self, query + h * hd, k, h * hd, hd)
+            }
+        }
+    }
+}
+
+/// Step 3 of `rowwiseAttention` for one chunk of keys: its weighted sum of value rows, all heads.
+private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
+    let shape: AttentionShape
+    let scores: UnsafePointer<Float>, value: UnsafeRawPointer
+    let keys: Int
+    let partials: UnsafeMutablePointer<Float>
+
+    @inline(__always)
+    func run(_ chunk: Int) {
+        let s = shape, hd = s.headWidth, rowBytes = s.width * V.stride
+        let partial = partials + chunk * s.width
+        let range = (chunk * keysPerChunk)..<Swift.min(keys, (chunk + 1) * keysPerChunk)
+        if hd % 16 == 0 && s.width % 128 == 0 {
+            for column in stride(from: 0, to: s.width, by: 128) {
+                weightedSum128(V.self, scores, s.keyRows, hd, range, value, rowBytes, column, partial + column)
+            }
+        } else {
+            partial.update(repeating: 0, count: s.width)
+            for j in range {
+                let v = value + j * rowBytes
+                for h in 0..<s.heads {
+                    axpy(V.self, scores[h * s.keyRows + j], v, h * hd, partial + h * hd, hd)
                 }
             }
         }
-        out.update(from: partials, count: s.width)
-        for c in 1..<usedChunks { addInPlace(out, partials + c * s.width, count: s.width) }
     }
 }
 

@@ -60,37 +60,67 @@ enum GEMV {
         let rowsPerPiece = Self.rowsPerPiece(m)
         let pieces = (m + rowsPerPiece - 1) / rowsPerPiece
         withBlockSums(D.self, x, n, weight.columns) { sums in
-            executor.forEach(pieces) { piece in
-                multiplyRows(D.self, x, n, weight, bias, out, piece * rowsPerPiece,
-                             Swift.min(m, (piece + 1) * rowsPerPiece), sums)
-            }
+            executor.forEach(pieces, Pieces<D>(x: x, n: n, weight: weight, bias: bias, out: out,
+                                               rowsPerPiece: rowsPerPiece, sums: sums))
+        }
+    }
+
+    /// One product's pieces: `rowsPerPiece` output features each.
+    private struct Pieces<D: WeightRowDecoder>: ParallelLoop {
+        let x: UnsafePointer<Float>, n: Int
+        let weight: WeightMatrix, bias: UnsafePointer<Float>?, out: UnsafeMutablePointer<Float>
+        let rowsPerPiece: Int
+        let sums: UnsafePointer<Float>
+
+        @inline(__always)
+        func run(_ piece: Int) {
+            multiplyRows(D.self, x, n, weight, bias, out, piece * rowsPerPiece,
+                         Swift.min(weight.rows, (piece + 1) * rowsPerPiece), sums)
         }
     }
 
     private static func multiply<D: WeightRowDecoder>(_: D.Type, _ x: UnsafePointer<Float>, _ n: Int,
                                                       _ a: Projection, _ b: Projection, _ c: Projection,
                                                       _ executor: ParallelExecutor) {
-        // The same pieces as three separate calls, numbered one after another.
-        let sizeA = rowsPerPiece(a.weight.rows), sizeB = rowsPerPiece(b.weight.rows), sizeC = rowsPerPiece(c.weight.rows)
-        let piecesA = (a.weight.rows + sizeA - 1) / sizeA
-        let piecesB = (b.weight.rows + sizeB - 1) / sizeB
-        let piecesC = (c.weight.rows + sizeC - 1) / sizeC
         withBlockSums(D.self, x, n, a.weight.columns) { sums in
-            executor.forEach(piecesA + piecesB + piecesC) { piece in
-                let p: Projection, size: Int, local: Int
-                if piece < piecesA {
-                    (p, size, local) = (a, sizeA, piece)
-                } else if piece < piecesA + piecesB {
-                    (p, size, local) = (b, sizeB, piece - piecesA)
-                } else {
-                    (p, size, local) = (c, sizeC, piece - piecesA - piecesB)
-                }
-                let first = local * size, end = Swift.min(p.weight.rows, (local + 1) * size)
-                if let bias = p.bias {
-                    bias.withUnsafeBufferPointer { multiplyRows(D.self, x, n, p.weight, $0.baseAddress, p.out, first, end, sums) }
-                } else {
-                    multiplyRows(D.self, x, n, p.weight, nil, p.out, first, end, sums)
-                }
+            let loop = FusedPieces<D>(x: x, n: n, a: a, b: b, c: c, sums: sums)
+            executor.forEach(loop.piecesA + loop.piecesB + loop.piecesC, loop)
+        }
+    }
+
+    /// Three products' pieces, numbered one after another: the same pieces as three separate calls.
+    private struct FusedPieces<D: WeightRowDecoder>: ParallelLoop {
+        let x: UnsafePointer<Float>, n: Int
+        let a: Projection, b: Projection, c: Projection
+        let sums: UnsafePointer<Float>
+        let sizeA: Int, sizeB: Int, sizeC: Int
+        let piecesA: Int, piecesB: Int, piecesC: Int
+
+        init(x: UnsafePointer<Float>, n: Int, a: Projection, b: Projection, c: Projection, sums: UnsafePointer<Float>) {
+            (self.x, self.n, self.a, self.b, self.c, self.sums) = (x, n, a, b, c, sums)
+            sizeA = GEMV.rowsPerPiece(a.weight.rows)
+            sizeB = GEMV.rowsPerPiece(b.weight.rows)
+            sizeC = GEMV.rowsPerPiece(c.weight.rows)
+            piecesA = (a.weight.rows + sizeA - 1) / sizeA
+            piecesB = (b.weight.rows + sizeB - 1) / sizeB
+            piecesC = (c.weight.rows + sizeC - 1) / sizeC
+        }
+
+        @inline(__always)
+        func run(_ piece: Int) {
+            let p: Projection, size: Int, local: Int
+            if piece < piecesA {
+                (p, size, local) = (a, sizeA, piece)
+            } else if piece < piecesA + piecesB {
+                (p, size, local) = (b, sizeB, piece - piecesA)
+            } else {
+                (p, size, local) = (c, sizeC, piece - piecesA - piecesB)
+            }
+            let first = local * size, end = Swift.min(p.weight.rows, (local + 1) * size)
+            if let bias = p.bias {
+                bias.withUnsafeBufferPointer { multiplyRows(D.self, x, n, p.weight, $0.baseAddress, p.out, first, end, sums) }
+            } else {
+                multiplyRows(D.self, x, n, p.weight, nil, p.out, first, end, sums)
             }
         }
     }

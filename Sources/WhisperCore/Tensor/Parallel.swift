@@ -36,6 +36,26 @@ public struct ParallelExecutor: Sendable {
         }
     }
 
+    /// Calls `loop.run(i)` for every `i` in `0..<count`, spread over the threads, without allocating:
+    /// the loop value is handed to the pool by address. (A closure given to other threads must be
+    /// boxed on the heap at every call; the decoder's per-token loops use this form instead.)
+    @inline(__always)
+    func forEach<Loop: ParallelLoop>(_ count: Int, _ loop: Loop) {
+        if threads == 1 || count <= 1 {
+            for i in 0..<count { loop.run(i) }
+            return
+        }
+        if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) {
+            let ran = withUnsafePointer(to: loop) { pointer in
+                WorkerPool.shared.run(count, helpers: min(threads, count) - 1, context: UnsafeRawPointer(pointer)) { context, i in
+                    context.assumingMemoryBound(to: Loop.self).pointee.run(i)
+                }
+            }
+            if ran { return }
+        }
+        forEach(count) { loop.run($0) }
+    }
+
     /// Calls `body(i, workspace)` for every `i` in `0..<count`, where `workspace` is a buffer of
     /// `workspaceFloats` floats owned by the calling thread for the duration of the call (so pieces
     /// need not allocate). Its contents on entry are unspecified.
@@ -59,6 +79,11 @@ public struct ParallelExecutor: Sendable {
             }
         }
     }
+}
+
+/// The body of a parallel loop as a value: what the pieces read and write, and how to run piece `index`.
+protocol ParallelLoop {
+    func run(_ index: Int)
 }
 
 /// Hands out the indices 0..<count, each exactly once, to concurrent callers.

@@ -33,46 +33,66 @@ final class WorkerPool: @unchecked Sendable {
     private let growLock = NSLock()
     private var helperCount = 0
     /// The current loop's body; written before the loop is published, read only after a claim.
-    private let body: UnsafeMutablePointer<(Int) -> Void>
+    private let current = LoopBody()
 
-    private init() {
-        body = UnsafeMutablePointer<(Int) -> Void>.allocate(capacity: 1)
-        body.initialize(to: { _ in })
+    /// The body as a context pointer and a function of (context, piece). Kept in a class's stored
+    /// properties: a closure stored in generic memory (an `UnsafeMutablePointer<(Int) -> Void>`)
+    /// would be wrapped in a heap-allocated thunk at every store.
+    private final class LoopBody: @unchecked Sendable {
+        var context = UnsafeRawPointer(bitPattern: 1)!
+        var invoke: (UnsafeRawPointer, Int) -> Void = { _, _ in }
     }
 
-    /// Runs `body(i)` for every `i` in `0..<count` on the calling thread and up to `helpers` pool
+    private init() {}
+
+    /// Runs `work(i)` for every `i` in `0..<count` on the calling thread and up to `helpers` pool
     /// threads. Returns false (having run nothing) when the pool is busy with another loop.
+    /// (Handing a closure to other threads boxes it: one allocation per call. `ParallelLoop`
+    /// bodies go through `run(_:helpers:context:_:)` and allocate nothing.)
     func run(_ count: Int, helpers: Int, _ work: (Int) -> Void) -> Bool {
+        withoutActuallyEscaping(work) { work in
+            withUnsafePointer(to: work) { pointer in
+                run(count, helpers: helpers, context: UnsafeRawPointer(pointer)) { context, i in
+                    context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(i)
+                }
+            }
+        }
+    }
+
+    /// Runs `invoke(context, i)` for every `i` in `0..<count` on the calling thread and up to
+    /// `helpers` pool threads. Returns false (having run nothing) when the pool is busy.
+    /// `invoke` should capture nothing (it is then a plain function: no allocation).
+    func run(_ count: Int, helpers: Int, context: UnsafeRawPointer,
+             _ invoke: @escaping (UnsafeRawPointer, Int) -> Void) -> Bool {
         guard count <= Self.maximumPieces, helpers >= 1,
               busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
         defer { busy.store(false, ordering: .releasing) }
         let helpers = Swift.min(helpers, Self.maximumHelpers)
         ensureHelpers(helpers)
-        withoutActuallyEscaping(work) { work in
-            body.pointee = work
-            completed.store(0, ordering: .relaxed)
-            let generation = (ticket.load(ordering: .relaxed) >> 48) &+ 1
-            let start = (generation & 0xFFFF) << 48 | UInt64(helpers) << 40 | UInt64(count) << 20
-            ticket.store(start, ordering: .sequentiallyConsistent)
-            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                wakeUp.lock()
-                wakeUp.broadcast()
-                wakeUp.unlock()
-            }
-            var done = 0
-            while let i = claim(helper: nil) {
-                work(i)
-                done += 1
-            }
-            if done > 0 { completed.add(done, ordering: .relaxed) }
-            // Wait for pieces helpers are still running.
-            var spins = 0
-            while completed.load(ordering: .acquiring) < count {
-                spins += 1
-                if spins % 1024 == 0 { Self.yieldProcessor() }
-            }
-            body.pointee = { _ in }
+        current.context = context
+        current.invoke = invoke
+        completed.store(0, ordering: .relaxed)
+        let generation = (ticket.load(ordering: .relaxed) >> 48) &+ 1
+        let start = (generation & 0xFFFF) << 48 | UInt64(helpers) << 40 | UInt64(count) << 20
+        ticket.store(start, ordering: .sequentiallyConsistent)
+        if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+            wakeUp.lock()
+            wakeUp.broadcast()
+            wakeUp.unlock()
         }
+        var done = 0
+        while let i = claim(helper: nil) {
+            invoke(context, i)
+            done += 1
+        }
+        if done > 0 { completed.add(done, ordering: .relaxed) }
+        // Wait for pieces helpers are still running.
+        var spins = 0
+        while completed.load(ordering: .acquiring) < count {
+            spins += 1
+            if spins % 1024 == 0 { Self.yieldProcessor() }
+        }
+        current.invoke = { _, _ in }
         return true
     }
 
@@ -134,7 +154,7 @@ final class WorkerPool: @unchecked Sendable {
 
     @inline(__always)
     private func runPiece(_ i: Int) {
-        body.pointee(i)
+        current.invoke(current.context, i)
         completed.add(1, ordering: .releasing)
     }
 

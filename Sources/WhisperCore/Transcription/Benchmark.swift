@@ -58,8 +58,10 @@ public struct ModelBenchmark {
             cache.reset()
             var token = specials.startOfTranscript
             let clock = Date()
+            var next = [(slot: 0, token: token)]
             for _ in 0..<count {
-                let logits = decoder.decode([.init(slot: 0, tokens: [token])], cache: cache, cross: cross, executor: executor)
+                next[0].token = token
+                let logits = decoder.decodeNext(next, cache: cache, cross: cross, executor: executor)
                 // Follow the text tokens the model likes best, as greedy decoding would.
                 var best = 0
                 var bestValue = -Float.infinity
