@@ -193,3 +193,32 @@ private struct WeightTableReader {
         }
     }
 }
+
+extension LinearWeights {
+    func expandingBlocks() -> LinearWeights { LinearWeights(weight: weight.expandingBlocks(), bias: bias) }
+}
+
+extension DecoderWeights {
+    /// These weights with every matrix the decoder multiplies by one token at a time (not the
+    /// cross-attention keys and values, projected once per window) expanded for matrix–vector
+    /// products where the format benefits (see `ExpandedBlocks`).
+    func expandingBlocks() -> DecoderWeights {
+        func expanded(_ a: AttentionWeights, keysAndValues: Bool) -> AttentionWeights {
+            AttentionWeights(query: a.query.expandingBlocks(),
+                             key: keysAndValues ? a.key.expandingBlocks() : a.key,
+                             value: keysAndValues ? a.value.expandingBlocks() : a.value,
+                             out: a.out.expandingBlocks())
+        }
+        return DecoderWeights(
+            tokenEmbedding: tokenEmbedding.expandingBlocks(),
+            positionalEmbedding: positionalEmbedding,
+            blocks: blocks.map { b in
+                DecoderBlockWeights(selfAttentionNorm: b.selfAttentionNorm,
+                                    selfAttention: expanded(b.selfAttention, keysAndValues: true),
+                                    crossAttentionNorm: b.crossAttentionNorm,
+                                    crossAttention: expanded(b.crossAttention, keysAndValues: false),
+                                    mlpNorm: b.mlpNorm, mlpUp: b.mlpUp.expandingBlocks(), mlpDown: b.mlpDown.expandingBlocks())
+            },
+            finalNorm: finalNorm)
+    }
+}

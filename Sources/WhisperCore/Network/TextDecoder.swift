@@ -37,8 +37,9 @@ public final class TextDecoder: @unchecked Sendable {
     /// Scratch of the few-query attention (scores and partial sums), sized for the longest key list.
     private var attentionScratch = FloatBuffer(count: 0)
 
+    /// 4- and 5-bit weights are expanded for the per-token products (see `ExpandedBlocks`).
     public init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
-        self.weights = weights
+        self.weights = weights.expandingBlocks()
         self.hyperparameters = hyperparameters
     }
 

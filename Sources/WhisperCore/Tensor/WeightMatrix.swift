@@ -11,6 +11,8 @@ public struct WeightMatrix: @unchecked Sendable {
     public let base: UnsafeRawPointer
     /// Keeps the storage behind `base` alive (the mapped model file or a heap buffer).
     public let owner: AnyObject
+    /// The same weights re-laid out for fast matrix–vector products, where made (see `ExpandedBlocks`).
+    private(set) var expanded: ExpandedBlocks?
 
     public init(type: GGMLTensorType, rows: Int, columns: Int, base: UnsafeRawPointer, owner: AnyObject) {
         precondition(columns % type.blockSize == 0, "row length must be a whole number of blocks")
@@ -19,6 +21,15 @@ public struct WeightMatrix: @unchecked Sendable {
         self.columns = columns
         self.base = base
         self.owner = owner
+    }
+
+    /// This matrix with its blocks also expanded for the matrix–vector products, for the 4- and
+    /// 5-bit formats; otherwise (or when memory is short) this matrix unchanged.
+    func expandingBlocks() -> WeightMatrix {
+        guard expanded == nil, let blocks = ExpandedBlocks(self) else { return self }
+        var copy = self
+        copy.expanded = blocks
+        return copy
     }
 
     /// Bytes in one row.

@@ -100,6 +100,40 @@ final class MatmulTests: XCTestCase {
         }
     }
 
+    /// The decoder's expanded 4- and 5-bit matrices give exactly the packed blocks' results (single
+    /// rows, groups of four, and fused query/key/value), and other formats are not expanded.
+    func testExpandedBlocksGiveThePackedResultsBitForBit() throws {
+        var random = TestRandom(seed: 43)
+        for type in [GGMLTensorType.q4_0, .q4_1, .q5_0, .q5_1] {
+            let weights = try TestWeights(type: type, rows: 75, columns: 160, random: &random)
+            let expanded = weights.matrix.expandingBlocks()
+            XCTAssertNotNil(expanded.expanded, "\(type) is expanded")
+            let bias = random.floats(75)
+            for n in [1, 3, 6] {
+                let x = random.floats(n * 160)
+                var packed = [Float](repeating: .nan, count: n * 75), fast = packed
+                for (matrix, output) in [(weights.matrix, 0), (expanded, 1)] {
+                    var out = [Float](repeating: .nan, count: n * 75)
+                    matmul(x, rows: n, weight: matrix, bias: bias, into: &out, executor: ParallelExecutor(threads: 2))
+                    if output == 0 { packed = out } else { fast = out }
+                }
+                XCTAssertBitwiseEqual(packed, fast, "\(type), \(n) rows")
+                var q = [Float](repeating: .nan, count: n * 75), k = q, v = q
+                x.withUnsafeBufferPointer { xp in
+                    GEMV.multiply(xp.baseAddress!, rows: n, .init(weight: expanded, bias: bias, out: &q),
+                                  .init(weight: expanded, bias: nil, out: &k), .init(weight: weights.matrix, bias: bias, out: &v),
+                                  executor: ParallelExecutor(threads: 2))
+                }
+                XCTAssertBitwiseEqual(q, packed, "\(type), \(n) rows, fused")
+                XCTAssertBitwiseEqual(v, packed, "\(type), \(n) rows, fused with a packed matrix")
+            }
+        }
+        for type in [GGMLTensorType.f16, .q8_0] {
+            let weights = try TestWeights(type: type, rows: 8, columns: 64, random: &random)
+            XCTAssertNil(weights.matrix.expandingBlocks().expanded, "\(type) stays as stored")
+        }
+    }
+
     /// A row's GEMV result does not depend on which batch position it has.
     func testGEMVRowsAreIndependentOfBatch() throws {
         var random = TestRandom(seed: 41)

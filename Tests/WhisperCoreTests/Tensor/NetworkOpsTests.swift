@@ -172,6 +172,39 @@ final class NetworkOpsTests: XCTestCase {
         _ = checkAttention(tq: 3, tk: 20, d: 128, heads: 2, causalOffset: 17, seed: 3)       // KV cache of 17 + 3 new
         _ = checkAttention(tq: 5, tk: 9, d: 40, heads: 2, causalOffset: 4, seed: 4)          // head width 20
         _ = checkAttention(tq: 4, tk: 100, d: 96, heads: 1, causalOffset: nil, seed: 5)
+        _ = checkAttention(tq: 2, tk: 203, d: 384, heads: 6, causalOffset: 201, seed: 11)    // 16-key blocks and a tail
+    }
+
+    /// The decoder's cross-attention: keys and values stored as f16, few queries (greedy, beams) or a
+    /// prompt's many; against the reference on the f16-rounded values, and the same for any thread count.
+    func testHalfPrecisionKeyValueAttention() {
+        let d = 384, heads = 6, tk = 1500
+        var random = TestRandom(seed: 21)
+        let k = random.floats(tk * d, scale: 3), v = random.floats(tk * d)
+        let kHalf = k.map { HalfPrecision.bits(from: $0) }, vHalf = v.map { HalfPrecision.bits(from: $0) }
+        let kRounded = kHalf.map { HalfPrecision.float(fromBits: $0) }, vRounded = vHalf.map { HalfPrecision.float(fromBits: $0) }
+        for tq in [1, 5, 20] {
+            let q = random.floats(tq * d, scale: 3)
+            let expected = referenceAttention(q: q, k: kRounded, v: vRounded, tq: tq, tk: tk, d: d, heads: heads, causalOffset: nil)
+            var outputs: [[Float]] = []
+            for threads in [1, 2, 3] {
+                var out = [Float](repeating: .nan, count: tq * d)
+                kHalf.withUnsafeBytes { kb in
+                    vHalf.withUnsafeBytes { vb in
+                        attention(query: q, queryRows: tq, halfPrecisionKey: kb.baseAddress!, value: vb.baseAddress!,
+                                  keyRows: tk, width: d, heads: heads, output: &out,
+                                  executor: ParallelExecutor(threads: threads), scratch: nil)
+                    }
+                }
+                outputs.append(out)
+            }
+            XCTAssertBitwiseEqual(outputs[0], outputs[1], "\(tq) queries: 1 vs 2 threads")
+            XCTAssertBitwiseEqual(outputs[0], outputs[2], "\(tq) queries: 1 vs 3 threads")
+            for i in 0..<(tq * d) where !(abs(Double(outputs[0][i]) - expected[i]) <= 2e-6) {
+                XCTFail("\(tq) queries: out[\(i)] = \(outputs[0][i]), expected \(expected[i])")
+                break
+            }
+        }
     }
 
     func testAttentionManyQueries() {
