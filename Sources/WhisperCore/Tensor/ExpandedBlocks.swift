@@ -55,8 +55,13 @@ final class ExpandedBlocks: @unchecked Sendable {
     private static func expand<D: WeightRowDecoder>(_: D.Type) -> (UnsafeRawPointer, UnsafeMutableRawPointer) -> Void {
         { block, target in
             let (lo, hi) = D.codes(block, DecodingTables.shared)
-            target.storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: SIMD16<Int32>(lo)), as: SIMD16<UInt8>.self)
-            target.storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: SIMD16<Int32>(hi)), toByteOffset: 16, as: SIMD16<UInt8>.self)
+            // A code c (an integer below 2⁸, held exactly as a float) plus 2²³ has c in its low mantissa bits.
+            let low = unsafeBitCast(lo + 0x1p23, to: SIMD16<UInt32>.self)
+            let high = unsafeBitCast(hi + 0x1p23, to: SIMD16<UInt32>.self)
+            for i in 0..<16 {
+                target.storeBytes(of: UInt8(truncatingIfNeeded: low[i]), toByteOffset: i, as: UInt8.self)
+                target.storeBytes(of: UInt8(truncatingIfNeeded: high[i]), toByteOffset: 16 + i, as: UInt8.self)
+            }
             target.storeBytes(of: D.scale(block), toByteOffset: 32, as: Float.self)
             target.storeBytes(of: D.offset(block), toByteOffset: 36, as: Float.self)
         }
