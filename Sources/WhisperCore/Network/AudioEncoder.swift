@@ -81,6 +81,9 @@ public final class AudioEncoder: @unchecked Sendable {
             layerNorm(input: x.pointer, output: out.baseAddress!, rows: ctx, width: d,
                       gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta)
         }
+        // The activations are dead until the next window: their pages (22 MB for tiny) go back to
+        // the system while the decoder runs, which is when the whole model is resident.
+        for buffer in [melByTime, x, normed, q, k, v, hidden] { buffer.releasePages() }
         return features
     }
 }

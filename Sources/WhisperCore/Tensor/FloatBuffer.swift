@@ -48,6 +48,21 @@ public final class FloatBuffer: @unchecked Sendable {
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 
+    /// Gives the buffer's whole pages back to the system while keeping the allocation: resident
+    /// memory drops now, and the pages come back, zeroed, when next written. For scratch whose
+    /// contents are dead until the next full rewrite (the encoder's activations while the decoder
+    /// runs). The contents become unspecified.
+    public func releasePages() {
+        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return }
+        let start = (Int(bitPattern: pointer) + page - 1) / page * page
+        let end = (Int(bitPattern: pointer) + count * MemoryLayout<Float>.stride) / page * page
+        guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(address, end - start, MADV_DONTNEED)
+        #endif
+    }
+
     public subscript(i: Int) -> Float {
         get { pointer[i] }
         set { pointer[i] = newValue }
