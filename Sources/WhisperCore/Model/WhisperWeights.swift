@@ -222,3 +222,17 @@ extension DecoderWeights {
             finalNorm: finalNorm)
     }
 }
+
+extension EncoderWeights {
+    /// See `WeightMatrix.releasePages`.
+    func releasePages() {
+        conv1.weight.releasePages()
+        conv2.weight.releasePages()
+        for block in blocks {
+            for linear in [block.attention.query, block.attention.key, block.attention.value, block.attention.out,
+                           block.mlpUp, block.mlpDown] {
+                linear.weight.releasePages()
+            }
+        }
+    }
+}

@@ -28,11 +28,13 @@ public final class KeyValueCache: @unchecked Sendable {
         try MemoryBudget.require(bytes: perLayer.flatMap { MemoryBudget.product([$0, 2 * layers + (slots > 1 ? 1 : 0), 4]) },
                                  for: purpose)
         let count = perLayer ?? 0
-        keys = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose) }
-        values = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose) }
+        // Not zeroed: positions are written before they are read, and untouched pages (most of the
+        // 448 positions, for short audio) then cost no memory.
+        keys = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose, zeroed: false) }
+        values = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose, zeroed: false) }
         lengths = Array(repeating: 0, count: slots)
         movedLengths = lengths
-        spare = slots > 1 ? try FloatBuffer(count: count, purpose: purpose) : nil
+        spare = slots > 1 ? try FloatBuffer(count: count, purpose: purpose, zeroed: false) : nil
     }
 
     /// Forgets every cached token.

@@ -31,7 +31,9 @@ public final class FloatBuffer: @unchecked Sendable {
 
     /// Allocates `count` zeroed floats; throws `AllocationError` — saying how many bytes `purpose`
     /// needed — when the size overflows, exceeds the machine's memory or the allocator refuses.
-    public init(count: Int, purpose: @autoclosure () -> String) throws {
+    /// With `zeroed: false` the contents are unspecified and the pages are not touched (they count
+    /// as resident memory only once written): for buffers always written before they are read.
+    public init(count: Int, purpose: @autoclosure () -> String, zeroed: Bool = true) throws {
         self.count = count
         let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<Float>.stride)
         guard count >= 0, let bytes else {
@@ -39,7 +41,7 @@ public final class FloatBuffer: @unchecked Sendable {
         }
         let raw = try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
         pointer = raw.baseAddress!.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+        if zeroed { pointer.initialize(repeating: 0, count: max(count, 1)) }
     }
 
     deinit {

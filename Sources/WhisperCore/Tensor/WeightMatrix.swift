@@ -29,7 +29,15 @@ public struct WeightMatrix: @unchecked Sendable {
         guard expanded == nil, let blocks = ExpandedBlocks(self) else { return self }
         var copy = self
         copy.expanded = blocks
+        releasePages()          // the packed blocks now serve only the rarer many-row products
         return copy
+    }
+
+    /// Lets the system take back the memory pages of these weights until they are next read, when
+    /// they live in a mapped model file (see `MappedFile.releasePages`); otherwise nothing.
+    func releasePages() {
+        let file = (owner as? MappedFile) ?? (owner as? GGMLModelFile)?.file
+        file?.releasePages(UnsafeRawBufferPointer(start: base, count: rows * rowBytes))
     }
 
     /// Bytes in one row.
