@@ -69,11 +69,12 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, halfPrecisionKey key
     }
 }
 
-/// Scratch floats the few-query attention path needs: scores of every head, and one partial
-/// output row per chunk of keys.
+/// Scratch floats the few-query attention path needs for up to `AttentionShape.blockedMinimumQueries − 1`
+/// query rows: the scores of every row and head, and one partial output row per row and chunk of keys.
 func rowwiseAttentionScratchFloats(keyRows: Int, width: Int, heads: Int) -> Int {
     let chunks = (keyRows + keysPerChunk - 1) / keysPerChunk
-    return Swift.max(1, heads * keyRows) + Swift.max(1, chunks * width)
+    let rows = AttentionShape.blockedMinimumQueries - 1
+    return rows * (Swift.max(1, heads * keyRows) + Swift.max(1, chunks * width))
 }
 
 struct AttentionShape {
@@ -132,85 +133,105 @@ enum HalfPrecisionValues: AttentionValues {
 /// Keys per piece of work in the few-query path (fixed, so results do not depend on the thread count).
 private let keysPerChunk = 128
 
-/// One query row at a time, streaming the keys and values once, front to back, every head of a
-/// key row together (the decoder's cross-attention reads 1500 keys per layer and token, usually
-/// from memory: sequential rows prefetch well, per-head column slices do not):
+/// All query rows together (the beams of a beam search share the cross-attention keys and values),
+/// streaming the keys and values once, front to back, every head of a key row together (the
+/// decoder's cross-attention reads 1500 keys per layer and step, usually from memory: sequential
+/// rows prefetch well, per-head column slices do not):
 ///
-/// 1. scores of every head for each chunk of 128 keys (chunks in parallel);
-/// 2. softmax per head, normalization folded into the weights;
-/// 3. each chunk's weighted sum of its value rows, all heads (chunks in parallel);
-/// 4. the chunk sums added in chunk order.
+/// 1. each chunk of 128 keys scores every query row and head (chunks in parallel; a key row is read
+///    once for all query rows);
+/// 2. softmax per query row and head, normalization folded into the weights;
+/// 3. each chunk's weighted sums of its value rows, every query row and head (chunks in parallel);
+/// 4. each query row's chunk sums added in chunk order.
+///
+/// A query row's result is the same whatever the other rows are.
 private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape, _ query: UnsafePointer<Float>,
                                                   _ key: UnsafeRawPointer, _ value: UnsafeRawPointer,
                                                   _ output: UnsafeMutablePointer<Float>,
                                                   _ executor: ParallelExecutor, _ scratch: UnsafeMutablePointer<Float>) {
-    let hd = s.headWidth
-    let scores = scratch
-    let partials = scratch + Swift.max(1, s.heads * s.keyRows)
+    precondition(s.queryRows < AttentionShape.blockedMinimumQueries)
+    let layout = RowwiseScratch(shape: s, scratch: scratch)
+    let usedChunks = (s.visibleKeys(s.queryRows - 1) + keysPerChunk - 1) / keysPerChunk   // the last row sees most
+    executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: query, key: key, scale: s.scale, layout: layout))
     for i in 0..<s.queryRows {
-        let q = query + i * s.width
-        let out = output + i * s.width
         let n = s.visibleKeys(i)
-        guard n > 0 else {
+        for h in 0..<s.heads { softmax(layout.scores(row: i) + h * s.keyRows, count: n) }
+    }
+    executor.forEach(usedChunks, AttentionWeightedSums<V>(shape: s, value: value, layout: layout))
+    for i in 0..<s.queryRows {
+        let out = output + i * s.width
+        let chunks = (s.visibleKeys(i) + keysPerChunk - 1) / keysPerChunk
+        guard chunks > 0 else {
             out.update(repeating: 0, count: s.width)
             continue
         }
-        let usedChunks = (n + keysPerChunk - 1) / keysPerChunk
-        let scale = s.scale
-        executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: q, key: key, keys: n, scale: scale, scores: scores))
-        for h in 0..<s.heads {
-            let row = scores + h * s.keyRows
-            softmax(row, count: n)
-        }
-        executor.forEach(usedChunks, AttentionWeightedSums<V>(shape: s, scores: scores, value: value, keys: n,
-                                                              partials: partials))
-        out.update(from: partials, count: s.width)
-        for c in 1..<usedChunks { addInPlace(out, partials + c * s.width, count: s.width) }
+        out.update(from: layout.partial(row: i, chunk: 0), count: s.width)
+        for c in 1..<chunks { addInPlace(out, layout.partial(row: i, chunk: c), count: s.width) }
     }
 }
 
-/// Step 1 of `rowwiseAttention` for one chunk of keys: every head's scaled scores.
+/// Where `rowwiseAttention` keeps each query row's scores (`[heads][keyRows]`) and partial rows.
+private struct RowwiseScratch {
+    let shape: AttentionShape
+    let scratch: UnsafeMutablePointer<Float>
+
+    var scoreFloats: Int { Swift.max(1, shape.heads * shape.keyRows) }
+    var chunks: Int { (shape.keyRows + keysPerChunk - 1) / keysPerChunk }
+
+    func scores(row: Int) -> UnsafeMutablePointer<Float> { scratch + row * scoreFloats }
+
+    func partial(row: Int, chunk: Int) -> UnsafeMutablePointer<Float> {
+        scratch + shape.queryRows * scoreFloats + (row * chunks + chunk) * shape.width
+    }
+}
+
+/// Step 1 of `rowwiseAttention` for one chunk of keys: every query row's and head's scaled scores.
 private struct AttentionScores<V: AttentionValues>: ParallelLoop {
     let shape: AttentionShape
     let query: UnsafePointer<Float>, key: UnsafeRawPointer
-    let keys: Int
     let scale: Float
-    let scores: UnsafeMutablePointer<Float>
+    let layout: RowwiseScratch
 
     @inline(__always)
     func run(_ chunk: Int) {
         let s = shape, hd = s.headWidth, rowBytes = s.width * V.stride
-        for j in (chunk * keysPerChunk)..<Swift.min(keys, (chunk + 1) * keysPerChunk) {
+        for j in (chunk * keysPerChunk)..<Swift.min(s.keyRows, (chunk + 1) * keysPerChunk) {
             let k = key + j * rowBytes
-            for h in 0..<s.heads {
-                scores[h * s.keyRows + j] = scale * dot(V.self, query + h * hd, k, h * hd, hd)
+            for i in 0..<s.queryRows where j < s.visibleKeys(i) {
+                let q = query + i * s.width, scores = layout.scores(row: i)
+                for h in 0..<s.heads {
+                    scores[h * s.keyRows + j] = scale * dot(V.self, q + h * hd, k, h * hd, hd)
+                }
             }
         }
     }
 }
 
-/// Step 3 of `rowwiseAttention` for one chunk of keys: its weighted sum of value rows, all heads.
+/// Step 3 of `rowwiseAttention` for one chunk of keys: its weighted sums of value rows, every query
+/// row and head (the chunk's values are read from memory once, then from cache for the other rows).
 private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
     let shape: AttentionShape
-    let scores: UnsafePointer<Float>, value: UnsafeRawPointer
-    let keys: Int
-    let partials: UnsafeMutablePointer<Float>
+    let value: UnsafeRawPointer
+    let layout: RowwiseScratch
 
     @inline(__always)
     func run(_ chunk: Int) {
         let s = shape, hd = s.headWidth, rowBytes = s.width * V.stride
-        let partial = partials + chunk * s.width
-        let range = (chunk * keysPerChunk)..<Swift.min(keys, (chunk + 1) * keysPerChunk)
-        if hd % 16 == 0 && s.width % 128 == 0 {
-            for column in stride(from: 0, to: s.width, by: 128) {
-                weightedSum128(V.self, scores, s.keyRows, hd, range, value, rowBytes, column, partial + column)
-            }
-        } else {
-            partial.update(repeating: 0, count: s.width)
-            for j in range {
-                let v = value + j * rowBytes
-                for h in 0..<s.heads {
-                    axpy(V.self, scores[h * s.keyRows + j], v, h * hd, partial + h * hd, hd)
+        for i in 0..<s.queryRows {
+            let range = (chunk * keysPerChunk)..<Swift.min(s.visibleKeys(i), (chunk + 1) * keysPerChunk)
+            guard !range.isEmpty else { continue }
+            let partial = layout.partial(row: i, chunk: chunk), scores = layout.scores(row: i)
+            if hd % 16 == 0 && s.width % 128 == 0 {
+                for column in stride(from: 0, to: s.width, by: 128) {
+                    weightedSum128(V.self, scores, s.keyRows, hd, range, value, rowBytes, column, partial + column)
+                }
+            } else {
+                partial.update(repeating: 0, count: s.width)
+                for j in range {
+                    let v = value + j * rowBytes
+                    for h in 0..<s.heads {
+                        axpy(V.self, scores[h * s.keyRows + j], v, h * hd, partial + h * hd, hd)
+                    }
                 }
             }
         }

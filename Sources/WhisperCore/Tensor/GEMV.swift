@@ -191,26 +191,24 @@ enum GEMV {
         let k = weight.columns
         let chunks = k / 32
         let tables = DecodingTables.shared
-        var i = 0
-        // Groups of four activation rows share each decoded weight block.
-        while n - i >= 4 {
-            for r in first..<end {
-                let b = bias?[r] ?? 0
-                let s = dot4(D.self, weight.row(r), x + i * k, k, sums + i * chunks, chunks, tables)
+        // Each weight row is read from memory once for all activation rows: groups of four share
+        // each decoded weight block, and the rest take the row from cache.
+        for r in first..<end {
+            let b = bias?[r] ?? 0
+            let row = weight.row(r)
+            var i = 0
+            while n - i >= 4 {
+                let s = dot4(D.self, row, x + i * k, k, sums + i * chunks, chunks, tables)
                 out[i * m + r] = b + s.0
                 out[(i + 1) * m + r] = b + s.1
                 out[(i + 2) * m + r] = b + s.2
                 out[(i + 3) * m + r] = b + s.3
+                i += 4
             }
-            i += 4
-        }
-        // Single activation rows. (Interleaving two weight rows to share the loads of x
-        // was measured: it makes the f16 stream from memory several times slower.)
-        while i < n {
-            for r in first..<end {
-                out[i * m + r] = (bias?[r] ?? 0) + dot1(D.self, weight.row(r), x + i * k, k, sums + i * chunks, tables)
+            while i < n {
+                out[i * m + r] = b + dot1(D.self, row, x + i * k, k, sums + i * chunks, tables)
+                i += 1
             }
-            i += 1
         }
     }
 
