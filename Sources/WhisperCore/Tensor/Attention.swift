@@ -32,13 +32,10 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<F
                                causalOffset: causalOffset)
     if queryRows >= AttentionShape.blockedMinimumQueries {
         blockedAttention(shape, query, key, value, output, executor)
-    } else if let scratch {
-        rowwiseAttention(SinglePrecisionValues.self, shape, query, key, value, output, executor, scratch)
     } else {
-        let floats = rowwiseAttentionScratchFloats(keyRows: keyRows, width: width, heads: heads)
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
-        defer { buffer.deallocate() }
-        rowwiseAttention(SinglePrecisionValues.self, shape, query, key, value, output, executor, buffer)
+        withRowwiseScratch(scratch, shape) {
+            rowwiseAttention(SinglePrecisionValues.self, shape, query, key, value, output, executor, $0)
+        }
     }
 }
 
@@ -59,14 +56,21 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, halfPrecisionKey key
         HalfPrecision.convert(halfBits: key, count: count, into: wide)
         HalfPrecision.convert(halfBits: value, count: count, into: wide + count)
         blockedAttention(shape, query, wide, wide + count, output, executor)
-    } else if let scratch {
-        rowwiseAttention(HalfPrecisionValues.self, shape, query, key, value, output, executor, scratch)
     } else {
-        let floats = rowwiseAttentionScratchFloats(keyRows: keyRows, width: width, heads: heads)
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
-        defer { buffer.deallocate() }
-        rowwiseAttention(HalfPrecisionValues.self, shape, query, key, value, output, executor, buffer)
+        withRowwiseScratch(scratch, shape) {
+            rowwiseAttention(HalfPrecisionValues.self, shape, query, key, value, output, executor, $0)
+        }
     }
+}
+
+/// Calls `body` with the caller's scratch, or with one allocated for the call when there is none.
+private func withRowwiseScratch(_ scratch: UnsafeMutablePointer<Float>?, _ s: AttentionShape,
+                                _ body: (UnsafeMutablePointer<Float>) -> Void) {
+    if let scratch { return body(scratch) }
+    let buffer = UnsafeMutablePointer<Float>.allocate(
+        capacity: rowwiseAttentionScratchFloats(keyRows: s.keyRows, width: s.width, heads: s.heads))
+    defer { buffer.deallocate() }
+    body(buffer)
 }
 
 /// Scratch floats the few-query attention path needs for up to `AttentionShape.blockedMinimumQueries − 1`
