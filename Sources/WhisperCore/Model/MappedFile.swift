@@ -98,16 +98,9 @@ public final class MappedFile: @unchecked Sendable {
     /// stay in the system's file cache and come back on the next read, without I/O. Does nothing for
     /// a heap copy (whose pages are the only copy).
     func releasePages(_ range: UnsafeRawBufferPointer) {
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
         guard isMapped, let start = range.baseAddress, let base = bytes.baseAddress,
               start >= base, start + range.count <= base + bytes.count else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard page > 0 else { return }
-        let first = (Int(bitPattern: start) + page - 1) / page * page
-        let end = (Int(bitPattern: start) + range.count) / page * page
-        guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
-        _ = madvise(address, end - first, MADV_DONTNEED)
-        #endif
+        releaseWholePages(range)
     }
 
     deinit {

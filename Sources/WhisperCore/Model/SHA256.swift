@@ -3,35 +3,15 @@
 public struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
-    private var block = [UInt8](repeating: 0, count: 64)
-    private var blockFill = 0
-    private var length: UInt64 = 0
+    private var blocks = MessageBlocks()
 
     public init() {}
 
     /// Adds bytes to the message.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard var p = bytes.baseAddress, !bytes.isEmpty else { return }
-        var remaining = bytes.count
-        length &+= UInt64(remaining)
-        // Finish a partly filled block first.
-        if blockFill > 0 {
-            let take = min(64 - blockFill, remaining)
-            for i in 0..<take { block[blockFill + i] = p.load(fromByteOffset: i, as: UInt8.self) }
-            blockFill += take
-            p += take
-            remaining -= take
-            guard blockFill == 64 else { return }
-            block.withUnsafeBytes { compress(UnsafeRawPointer($0.baseAddress!)) }
-            blockFill = 0
-        }
-        while remaining >= 64 {
-            compress(UnsafeRawPointer(p))
-            p += 64
-            remaining -= 64
-        }
-        for i in 0..<remaining { block[i] = p.load(fromByteOffset: i, as: UInt8.self) }
-        blockFill = remaining
+        var state = self.state
+        blocks.absorb(bytes) { Self.compress(&state, $0) }
+        self.state = state
     }
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
@@ -42,18 +22,9 @@ public struct SHA256: Sendable {
     /// The 32-byte digest of everything added so far (the hasher is not changed).
     public func finalize() -> [UInt8] {
         var copy = self
-        let bitLength = length &* 8
-        var padding: [UInt8] = [0x80]
-        let afterOne = (copy.blockFill + 1) % 64
-        padding += [UInt8](repeating: 0, count: afterOne <= 56 ? 56 - afterOne : 120 - afterOne)
-        for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        copy.update(padding)
+        copy.update(blocks.padding())
         let s = copy.state
-        var digest: [UInt8] = []
-        for word in [s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7] {
-            digest += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-        }
-        return digest
+        return MessageBlocks.bigEndianBytes([s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7])
     }
 
     /// The digest as 64 lowercase hex digits.
@@ -71,7 +42,8 @@ public struct SHA256: Sendable {
     ]
 
     /// One 64-byte block into the state.
-    private mutating func compress(_ p: UnsafeRawPointer) {
+    private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32),
+                                 _ p: UnsafeRawPointer) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
         var (a, b, c, d, e, f, g, h) = state
         // The message schedule lives on the stack: no allocation per block.
@@ -104,33 +76,14 @@ public struct SHA256: Sendable {
 /// model list); not for anything that needs collision resistance.
 public struct SHA1: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
-    private var block = [UInt8](repeating: 0, count: 64)
-    private var blockFill = 0
-    private var length: UInt64 = 0
+    private var blocks = MessageBlocks()
 
     public init() {}
 
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        guard var p = bytes.baseAddress, !bytes.isEmpty else { return }
-        var remaining = bytes.count
-        length &+= UInt64(remaining)
-        if blockFill > 0 {
-            let take = min(64 - blockFill, remaining)
-            for i in 0..<take { block[blockFill + i] = p.load(fromByteOffset: i, as: UInt8.self) }
-            blockFill += take
-            p += take
-            remaining -= take
-            guard blockFill == 64 else { return }
-            block.withUnsafeBytes { compress(UnsafeRawPointer($0.baseAddress!)) }
-            blockFill = 0
-        }
-        while remaining >= 64 {
-            compress(UnsafeRawPointer(p))
-            p += 64
-            remaining -= 64
-        }
-        for i in 0..<remaining { block[i] = p.load(fromByteOffset: i, as: UInt8.self) }
-        blockFill = remaining
+        var state = self.state
+        blocks.absorb(bytes) { Self.compress(&state, $0) }
+        self.state = state
     }
 
     public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
@@ -141,23 +94,15 @@ public struct SHA1: Sendable {
     /// The 20-byte digest of everything added so far.
     public func finalize() -> [UInt8] {
         var copy = self
-        let bitLength = length &* 8
-        var padding: [UInt8] = [0x80]
-        let afterOne = (copy.blockFill + 1) % 64
-        padding += [UInt8](repeating: 0, count: afterOne <= 56 ? 56 - afterOne : 120 - afterOne)
-        for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        copy.update(padding)
+        copy.update(blocks.padding())
         let s = copy.state
-        var digest: [UInt8] = []
-        for word in [s.0, s.1, s.2, s.3, s.4] {
-            digest += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
-        }
-        return digest
+        return MessageBlocks.bigEndianBytes([s.0, s.1, s.2, s.3, s.4])
     }
 
     public func hexDigest() -> String { Hex.string(finalize()) }
 
-    private mutating func compress(_ p: UnsafeRawPointer) {
+    /// One 64-byte block into the state.
+    private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ p: UnsafeRawPointer) {
         @inline(__always) func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
         var (a, b, c, d, e) = state
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 80) { w in
@@ -176,6 +121,53 @@ public struct SHA1: Sendable {
             }
         }
         state = (state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e)
+    }
+}
+
+/// The message side shared by SHA-1 and SHA-256: bytes gathered into 64-byte blocks for the
+/// compression function, and the final padding (a 1 bit, zeros, the bit length, big-endian).
+struct MessageBlocks: Sendable {
+    private var block = [UInt8](repeating: 0, count: 64)
+    private var fill = 0
+    private var length: UInt64 = 0
+
+    /// Adds bytes, calling `compress` with every block completed.
+    mutating func absorb(_ bytes: UnsafeRawBufferPointer, _ compress: (UnsafeRawPointer) -> Void) {
+        guard var p = bytes.baseAddress, !bytes.isEmpty else { return }
+        var remaining = bytes.count
+        length &+= UInt64(remaining)
+        // Finish a partly filled block first.
+        if fill > 0 {
+            let take = min(64 - fill, remaining)
+            for i in 0..<take { block[fill + i] = p.load(fromByteOffset: i, as: UInt8.self) }
+            fill += take
+            p += take
+            remaining -= take
+            guard fill == 64 else { return }
+            block.withUnsafeBytes { compress(UnsafeRawPointer($0.baseAddress!)) }
+            fill = 0
+        }
+        while remaining >= 64 {
+            compress(UnsafeRawPointer(p))
+            p += 64
+            remaining -= 64
+        }
+        for i in 0..<remaining { block[i] = p.load(fromByteOffset: i, as: UInt8.self) }
+        fill = remaining
+    }
+
+    /// The bytes that end the message so far.
+    func padding() -> [UInt8] {
+        let bitLength = length &* 8
+        var padding: [UInt8] = [0x80]
+        let afterOne = (fill + 1) % 64
+        padding += [UInt8](repeating: 0, count: afterOne <= 56 ? 56 - afterOne : 120 - afterOne)
+        for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        return padding
+    }
+
+    static func bigEndianBytes(_ words: [UInt32]) -> [UInt8] {
+        words.flatMap { [UInt8($0 >> 24), UInt8(truncatingIfNeeded: $0 >> 16), UInt8(truncatingIfNeeded: $0 >> 8), UInt8(truncatingIfNeeded: $0)] }
     }
 }
 

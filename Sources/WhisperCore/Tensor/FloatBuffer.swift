@@ -55,14 +55,7 @@ public final class FloatBuffer: @unchecked Sendable {
     /// contents are dead until the next full rewrite (the encoder's activations while the decoder
     /// runs). The contents become unspecified.
     public func releasePages() {
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        guard page > 0 else { return }
-        let start = (Int(bitPattern: pointer) + page - 1) / page * page
-        let end = (Int(bitPattern: pointer) + count * MemoryLayout<Float>.stride) / page * page
-        guard end > start, let address = UnsafeMutableRawPointer(bitPattern: start) else { return }
-        _ = madvise(address, end - start, MADV_DONTNEED)
-        #endif
+        releaseWholePages(UnsafeRawBufferPointer(start: pointer, count: count * MemoryLayout<Float>.stride))
     }
 
     public subscript(i: Int) -> Float {
@@ -100,6 +93,21 @@ public final class HalfBuffer: @unchecked Sendable {
 
     /// Value `i` as a float (exact).
     public subscript(i: Int) -> Float { HalfPrecision.float(fromBits: bits[i]) }
+}
+
+/// Hands the whole pages inside `range` back to the system (`madvise(MADV_DONTNEED)`): anonymous
+/// memory reads back as zeros, a file mapping reads back from the file. Partial pages at the edges
+/// are kept.
+func releaseWholePages(_ range: UnsafeRawBufferPointer) {
+    #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+    guard let start = range.baseAddress else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    guard page > 0 else { return }
+    let first = (Int(bitPattern: start) + page - 1) / page * page
+    let end = (Int(bitPattern: start) + range.count) / page * page
+    guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+    _ = madvise(address, end - first, MADV_DONTNEED)
+    #endif
 }
 
 /// `x[i] += y[i]` — the residual connections.
