@@ -80,7 +80,8 @@ public final class KeyValueCache: @unchecked Sendable {
 ///
 /// Stored in half precision, as whisper.cpp stores them: every token streams all of them (9 MB
 /// instead of 18 MB per token for tiny), and the decoder is bound by memory bandwidth. The values
-/// are rounded once; attention converts them back exactly and computes in single precision.
+/// are rounded once; attention converts them back exactly and computes in single precision. Keys
+/// are laid out as `TransposedKeyBlocks` (16 positions at a time, transposed), values as rows.
 public final class CrossAttentionCache: @unchecked Sendable {
     public let rows: Int
     public let width: Int
@@ -91,8 +92,19 @@ public final class CrossAttentionCache: @unchecked Sendable {
         self.rows = rows
         self.width = width
         let purpose = "the cross-attention cache (\(rows) audio positions × \(width) values, keys and values of \(layers) layers)"
-        try MemoryBudget.require(bytes: MemoryBudget.product([rows, width, 2 * layers, 2]), for: purpose)
-        keys = try (0..<layers).map { _ in try HalfBuffer(count: rows * width, purpose: purpose) }
+        let keyCount = TransposedKeyBlocks.halfCount(rows: rows, width: width)
+        try MemoryBudget.require(bytes: MemoryBudget.product([keyCount + rows * width, layers, 2]), for: purpose)
+        keys = try (0..<layers).map { _ in try HalfBuffer(count: keyCount, purpose: purpose) }
         values = try (0..<layers).map { _ in try HalfBuffer(count: rows * width, purpose: purpose) }
+    }
+
+    /// Rounds one layer's keys (`[rows][width]` floats) into the cache.
+    func storeKeys(layer: Int, _ keys: UnsafePointer<Float>) {
+        TransposedKeyBlocks.store(keys, rows: rows, width: width, into: self.keys[layer].bits)
+    }
+
+    /// Rounds one layer's values (`[rows][width]` floats) into the cache.
+    func storeValues(layer: Int, _ values: UnsafePointer<Float>) {
+        HalfPrecision.convert(values, count: rows * width, intoHalfBits: UnsafeMutableRawPointer(self.values[layer].bits))
     }
 }

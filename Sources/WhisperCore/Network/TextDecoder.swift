@@ -60,9 +60,9 @@ public final class TextDecoder: @unchecked Sendable {
             for (i, block) in weights.blocks.enumerated() {
                 let a = block.crossAttention
                 matmul(f.baseAddress!, rows: rows, weight: a.key.weight, bias: nil, into: projected.pointer, executor: executor)
-                HalfPrecision.convert(projected.pointer, count: rows * d, intoHalfBits: UnsafeMutableRawPointer(cache.keys[i].bits))
+                cache.storeKeys(layer: i, projected.pointer)
                 matmul(f.baseAddress!, rows: rows, weight: a.value.weight, bias: a.value.bias, into: projected.pointer, executor: executor)
-                HalfPrecision.convert(projected.pointer, count: rows * d, intoHalfBits: UnsafeMutableRawPointer(cache.values[i].bits))
+                cache.storeValues(layer: i, projected.pointer)
             }
         }
         return cache
@@ -202,8 +202,8 @@ public final class TextDecoder: @unchecked Sendable {
                       gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
             let ca = block.crossAttention
             matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
-            attention(query: q.pointer, queryRows: totalRows, halfPrecisionKey: cross.keys[layer].raw,
-                      value: cross.values[layer].raw, keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
+            attention(query: q.pointer, queryRows: totalRows, transposedKeyBlocks: cross.keys[layer].raw,
+                      halfPrecisionValues: cross.values[layer].raw, keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
                       executor: executor, scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
             matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)

@@ -34,16 +34,17 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<F
         blockedAttention(shape, query, key, value, output, executor)
     } else {
         withRowwiseScratch(scratch, shape) {
-            rowwiseAttention(SinglePrecisionValues.self, shape, query, key, value, output, executor, $0)
+            rowwiseAttention(SinglePrecisionValues.self, shape, query, .rows(UnsafeRawPointer(key)), value, output, executor, $0)
         }
     }
 }
 
-/// `attention` over keys and values stored as half-precision bit patterns (the decoder's
-/// cross-attention cache), without causal masking. Few queries stream the halves directly; many
-/// queries (a long prompt) first widen them to floats, exactly, for the blocked path.
-func attention(query: UnsafePointer<Float>, queryRows: Int, halfPrecisionKey key: UnsafeRawPointer,
-               value: UnsafeRawPointer, keyRows: Int, width: Int, heads: Int,
+/// `attention` over the decoder's cross-attention cache, without causal masking: keys in half
+/// precision laid out as `TransposedKeyBlocks`, values as half-precision rows (`[keyRows][width]`).
+/// Few queries read both directly; many queries (a long prompt) first widen them to row-major
+/// floats, exactly, for the blocked path.
+func attention(query: UnsafePointer<Float>, queryRows: Int, transposedKeyBlocks key: UnsafeRawPointer,
+               halfPrecisionValues value: UnsafeRawPointer, keyRows: Int, width: Int, heads: Int,
                output: UnsafeMutablePointer<Float>, executor: ParallelExecutor,
                scratch: UnsafeMutablePointer<Float>?) {
     precondition(heads > 0 && width % heads == 0, "attention width must be a multiple of the head count")
@@ -53,12 +54,12 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, halfPrecisionKey key
         let count = keyRows * width
         let wide = UnsafeMutablePointer<Float>.allocate(capacity: 2 * count)
         defer { wide.deallocate() }
-        HalfPrecision.convert(halfBits: key, count: count, into: wide)
+        TransposedKeyBlocks.widen(key, rows: keyRows, width: width, into: wide)
         HalfPrecision.convert(halfBits: value, count: count, into: wide + count)
         blockedAttention(shape, query, wide, wide + count, output, executor)
     } else {
         withRowwiseScratch(scratch, shape) {
-            rowwiseAttention(HalfPrecisionValues.self, shape, query, key, value, output, executor, $0)
+            rowwiseAttention(HalfPrecisionValues.self, shape, query, .transposedBlocks(key), value, output, executor, $0)
         }
     }
 }
@@ -134,15 +135,23 @@ enum HalfPrecisionValues: AttentionValues {
     }
 }
 
-/// Keys per piece of work in the few-query path (fixed, so results do not depend on the thread count).
+/// Keys per piece of work in the few-query path (fixed, so results do not depend on the thread count;
+/// a multiple of `TransposedKeyBlocks.positions`).
 private let keysPerChunk = 128
+
+/// How the few-query path finds its keys: rows of `V` values (the self-attention cache), or half
+/// precision in `TransposedKeyBlocks` (the cross-attention cache).
+private enum RowwiseKeys {
+    case rows(UnsafeRawPointer)
+    case transposedBlocks(UnsafeRawPointer)
+}
 
 /// All query rows together (the beams of a beam search share the cross-attention keys and values),
 /// streaming the keys and values once, front to back, every head of a key row together (the
 /// decoder's cross-attention reads 1500 keys per layer and step, usually from memory: sequential
 /// rows prefetch well, per-head column slices do not):
 ///
-/// 1. each chunk of 128 keys scores every query row and head (chunks in parallel; a key row is read
+/// 1. each chunk of 128 keys scores every query row and head (chunks in parallel; a key is read
 ///    once for all query rows);
 /// 2. softmax per query row and head, normalization folded into the weights;
 /// 3. each chunk's weighted sums of its value rows, every query row and head (chunks in parallel);
@@ -150,13 +159,18 @@ private let keysPerChunk = 128
 ///
 /// A query row's result is the same whatever the other rows are.
 private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape, _ query: UnsafePointer<Float>,
-                                                  _ key: UnsafeRawPointer, _ value: UnsafeRawPointer,
+                                                  _ keys: RowwiseKeys, _ value: UnsafeRawPointer,
                                                   _ output: UnsafeMutablePointer<Float>,
                                                   _ executor: ParallelExecutor, _ scratch: UnsafeMutablePointer<Float>) {
     precondition(s.queryRows < AttentionShape.blockedMinimumQueries)
     let layout = RowwiseScratch(shape: s, scratch: scratch)
     let usedChunks = (s.visibleKeys(s.queryRows - 1) + keysPerChunk - 1) / keysPerChunk   // the last row sees most
-    executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: query, key: key, scale: s.scale, layout: layout))
+    switch keys {
+    case .rows(let key):
+        executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: query, key: key, scale: s.scale, layout: layout))
+    case .transposedBlocks(let key):
+        executor.forEach(usedChunks, TransposedBlockScores(shape: s, query: query, key: key, scale: s.scale, layout: layout))
+    }
     for i in 0..<s.queryRows {
         let n = s.visibleKeys(i)
         for h in 0..<s.heads { softmax(layout.scores(row: i) + h * s.keyRows, count: n) }
@@ -211,6 +225,31 @@ private struct AttentionScores<V: AttentionValues>: ParallelLoop {
     }
 }
 
+/// Step 1 of `rowwiseAttention` for one chunk of keys stored as `TransposedKeyBlocks` (no causal
+/// mask): 16 keys at a time, every query row and head (a block, 16 × 768 bytes for tiny, stays in
+/// L1 meanwhile).
+private struct TransposedBlockScores: ParallelLoop {
+    let shape: AttentionShape
+    let query: UnsafePointer<Float>, key: UnsafeRawPointer
+    let scale: Float
+    let layout: RowwiseScratch
+
+    @inline(__always)
+    func run(_ chunk: Int) {
+        let s = shape, hd = s.headWidth, n = TransposedKeyBlocks.positions
+        for first in stride(from: chunk * keysPerChunk, to: Swift.min(s.keyRows, (chunk + 1) * keysPerChunk), by: n) {
+            let block = key + 2 * first * s.width, count = Swift.min(n, s.keyRows - first)
+            for i in 0..<s.queryRows {
+                let q = query + i * s.width, scores = layout.scores(row: i)
+                for h in 0..<s.heads {
+                    let sums = TransposedKeyBlocks.scores(query: q + h * hd, head: block + 2 * h * hd * n, headWidth: hd)
+                    SIMDMemory.store(SIMD16(repeating: scale) * sums, scores + h * s.keyRows + first, count: count)
+                }
+            }
+        }
+    }
+}
+
 /// Step 3 of `rowwiseAttention` for one chunk of keys: its weighted sums of value rows, every query
 /// row and head (the chunk's values are read from memory once, then from cache for the other rows).
 private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
@@ -225,9 +264,13 @@ private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
             let range = (chunk * keysPerChunk)..<Swift.min(s.visibleKeys(i), (chunk + 1) * keysPerChunk)
             guard !range.isEmpty else { continue }
             let partial = layout.partial(row: i, chunk: chunk), scores = layout.scores(row: i)
-            if hd % 16 == 0 && s.width % 128 == 0 {
-                for column in stride(from: 0, to: s.width, by: 128) {
-                    weightedSum128(V.self, scores, s.keyRows, hd, range, value, rowBytes, column, partial + column)
+            if hd == 64 && s.heads % 2 == 0 {                        // Whisper's heads: pairs of 64 columns
+                var h = 0
+                while h < s.heads {                                   // up to six heads (384 columns) a pass
+                    let pairs = Swift.min(3, (s.heads - h) / 2)
+                    weightedHeadPairs(V.self, pairs: pairs, scores + h * s.keyRows, s.keyRows, range,
+                                      value + h * hd * V.stride, rowBytes, partial + h * hd)
+                    h += 2 * pairs
                 }
             } else {
                 partial.update(repeating: 0, count: s.width)
@@ -242,32 +285,64 @@ private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
     }
 }
 
-/// out[0..<128] = Σ_{j ∈ keys} weight(j, column) · value row j, columns `firstColumn ..< firstColumn + 128`,
-/// with `weight(j, c) = scores[head(c)·scoreStride + j]`: 128 output columns (8 vectors, each within one
-/// head since the head width is a multiple of 16) stay in registers over the whole key range.
-@inline(never)
-private func weightedSum128<V: AttentionValues>(_: V.Type, _ scores: UnsafePointer<Float>, _ scoreStride: Int,
-                                                _ headWidth: Int, _ keys: Range<Int>, _ values: UnsafeRawPointer,
-                                                _ rowBytes: Int, _ firstColumn: Int, _ out: UnsafeMutablePointer<Float>) {
-    func weights(_ v: Int) -> UnsafePointer<Float> { scores + ((firstColumn + 16 * v) / headWidth) * scoreStride }
-    let w0 = weights(0), w1 = weights(1), w2 = weights(2), w3 = weights(3)
-    let w4 = weights(4), w5 = weights(5), w6 = weights(6), w7 = weights(7)
+/// Two 64-wide heads of a weighted sum of value rows: 128 output columns in eight vector registers.
+private struct HeadPairSums {
     var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
     var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
-    let c = firstColumn
-    for j in keys {
-        let v = values + j * rowBytes
-        a0 = a0.addingProduct(SIMD16(repeating: w0[j]), V.load(v, c))
-        a1 = a1.addingProduct(SIMD16(repeating: w1[j]), V.load(v, c + 16))
-        a2 = a2.addingProduct(SIMD16(repeating: w2[j]), V.load(v, c + 32))
-        a3 = a3.addingProduct(SIMD16(repeating: w3[j]), V.load(v, c + 48))
-        a4 = a4.addingProduct(SIMD16(repeating: w4[j]), V.load(v, c + 64))
-        a5 = a5.addingProduct(SIMD16(repeating: w5[j]), V.load(v, c + 80))
-        a6 = a6.addingProduct(SIMD16(repeating: w6[j]), V.load(v, c + 96))
-        a7 = a7.addingProduct(SIMD16(repeating: w7[j]), V.load(v, c + 112))
+
+    /// Adds `first` × the row's first head and `second` × its second (128 values at `row`).
+    @inline(__always)
+    mutating func add<V: AttentionValues>(_: V.Type, _ first: Float, _ second: Float, _ row: UnsafeRawPointer) {
+        let w = SIMD16<Float>(repeating: first), x = SIMD16<Float>(repeating: second)
+        a0 = a0.addingProduct(w, V.load(row, 0)); a1 = a1.addingProduct(w, V.load(row, 16))
+        a2 = a2.addingProduct(w, V.load(row, 32)); a3 = a3.addingProduct(w, V.load(row, 48))
+        a4 = a4.addingProduct(x, V.load(row, 64)); a5 = a5.addingProduct(x, V.load(row, 80))
+        a6 = a6.addingProduct(x, V.load(row, 96)); a7 = a7.addingProduct(x, V.load(row, 112))
     }
-    SIMDMemory.store(a0, out); SIMDMemory.store(a1, out + 16); SIMDMemory.store(a2, out + 32); SIMDMemory.store(a3, out + 48)
-    SIMDMemory.store(a4, out + 64); SIMDMemory.store(a5, out + 80); SIMDMemory.store(a6, out + 96); SIMDMemory.store(a7, out + 112)
+
+    @inline(__always)
+    func store(_ out: UnsafeMutablePointer<Float>) {
+        SIMDMemory.store(a0, out); SIMDMemory.store(a1, out + 16); SIMDMemory.store(a2, out + 32); SIMDMemory.store(a3, out + 48)
+        SIMDMemory.store(a4, out + 64); SIMDMemory.store(a5, out + 80); SIMDMemory.store(a6, out + 96); SIMDMemory.store(a7, out + 112)
+    }
+}
+
+/// out[0 ..< 128·pairs] = Σ_{j ∈ keys} weight(j, head) · value row j, for `pairs` (1–3) pairs of
+/// 64-wide heads starting at `values` (rows `rowBytes` apart), head `h`'s weights at
+/// `scores + h·scoreStride`. Every column of a key before the next key: the rows are read in order,
+/// which the hardware prefetcher follows (a pass per head pair, each reading a slice of every row,
+/// ran at a third of the speed from memory).
+@inline(never)
+private func weightedHeadPairs<V: AttentionValues>(_: V.Type, pairs: Int, _ scores: UnsafePointer<Float>,
+                                                   _ scoreStride: Int, _ keys: Range<Int>, _ values: UnsafeRawPointer,
+                                                   _ rowBytes: Int, _ out: UnsafeMutablePointer<Float>) {
+    let pairBytes = 128 * V.stride
+    var first = HeadPairSums(), second = HeadPairSums(), third = HeadPairSums()
+    switch pairs {
+    case 3:
+        let w0 = scores, w1 = scores + scoreStride, w2 = scores + 2 * scoreStride
+        let w3 = scores + 3 * scoreStride, w4 = scores + 4 * scoreStride, w5 = scores + 5 * scoreStride
+        for j in keys {
+            let v = values + j * rowBytes
+            first.add(V.self, w0[j], w1[j], v)
+            second.add(V.self, w2[j], w3[j], v + pairBytes)
+            third.add(V.self, w4[j], w5[j], v + 2 * pairBytes)
+        }
+        third.store(out + 256)
+        second.store(out + 128)
+    case 2:
+        let w0 = scores, w1 = scores + scoreStride, w2 = scores + 2 * scoreStride, w3 = scores + 3 * scoreStride
+        for j in keys {
+            let v = values + j * rowBytes
+            first.add(V.self, w0[j], w1[j], v)
+            second.add(V.self, w2[j], w3[j], v + pairBytes)
+        }
+        second.store(out + 128)
+    default:
+        let w0 = scores, w1 = scores + scoreStride
+        for j in keys { first.add(V.self, w0[j], w1[j], values + j * rowBytes) }
+    }
+    first.store(out)
 }
 
 /// y[0..<count] += a · row[first ..< first + count].

@@ -173,16 +173,41 @@ final class NetworkOpsTests: XCTestCase {
         _ = checkAttention(tq: 5, tk: 9, d: 40, heads: 2, causalOffset: 4, seed: 4)          // head width 20
         _ = checkAttention(tq: 4, tk: 100, d: 96, heads: 1, causalOffset: nil, seed: 5)
         _ = checkAttention(tq: 2, tk: 203, d: 384, heads: 6, causalOffset: 201, seed: 11)    // 16-key blocks and a tail
+        _ = checkAttention(tq: 3, tk: 150, d: 512, heads: 8, causalOffset: nil, seed: 13)    // head pairs: a pass of 3, one of 1
+        _ = checkAttention(tq: 1, tk: 40, d: 256, heads: 4, causalOffset: 38, seed: 14)      // a pass of 2 pairs
     }
 
-    /// The decoder's cross-attention: keys and values stored as f16, few queries (greedy, beams) or a
-    /// prompt's many; against the reference on the f16-rounded values, and the same for any thread count.
+    /// The cross-attention key layout: 16 positions at a time, transposed, the last block padded with
+    /// zeros; widening gives back exactly the f16-rounded keys.
+    func testTransposedKeyBlocksRoundTrip() {
+        let d = 24, rows = 37
+        var random = TestRandom(seed: 22)
+        let k = random.floats(rows * d, scale: 3)
+        var blocks = [UInt16](repeating: 0xFFFF, count: TransposedKeyBlocks.halfCount(rows: rows, width: d))
+        XCTAssertEqual(blocks.count, 48 * d)
+        k.withUnsafeBufferPointer { TransposedKeyBlocks.store($0.baseAddress!, rows: rows, width: d, into: &blocks) }
+        // Position 17 (block 1, lane 1), column 5.
+        XCTAssertEqual(blocks[16 * d + 5 * 16 + 1], HalfPrecision.bits(from: k[17 * d + 5]))
+        for column in 0..<d {
+            for lane in 5..<16 { XCTAssertEqual(blocks[32 * d + column * 16 + lane], 0, "padding") }
+        }
+        var wide = [Float](repeating: .nan, count: rows * d)
+        blocks.withUnsafeBytes { TransposedKeyBlocks.widen($0.baseAddress!, rows: rows, width: d, into: &wide) }
+        XCTAssertBitwiseEqual(wide, k.map { HalfPrecision.float(fromBits: HalfPrecision.bits(from: $0)) }, "round trip")
+    }
+
+    /// The decoder's cross-attention: keys and values stored as f16 (keys in `TransposedKeyBlocks`),
+    /// few queries (greedy, beams) or a prompt's many; against the reference on the f16-rounded values,
+    /// and the same for any thread count. 1500 keys: the last chunk ends in a partial block.
     func testHalfPrecisionKeyValueAttention() {
         let d = 384, heads = 6, tk = 1500
         var random = TestRandom(seed: 21)
         let k = random.floats(tk * d, scale: 3), v = random.floats(tk * d)
-        let kHalf = k.map { HalfPrecision.bits(from: $0) }, vHalf = v.map { HalfPrecision.bits(from: $0) }
-        let kRounded = kHalf.map { HalfPrecision.float(fromBits: $0) }, vRounded = vHalf.map { HalfPrecision.float(fromBits: $0) }
+        var kHalf = [UInt16](repeating: 0, count: TransposedKeyBlocks.halfCount(rows: tk, width: d))
+        k.withUnsafeBufferPointer { TransposedKeyBlocks.store($0.baseAddress!, rows: tk, width: d, into: &kHalf) }
+        let vHalf = v.map { HalfPrecision.bits(from: $0) }
+        let kRounded = k.map { HalfPrecision.float(fromBits: HalfPrecision.bits(from: $0)) }
+        let vRounded = vHalf.map { HalfPrecision.float(fromBits: $0) }
         for tq in [1, 5, 20] {
             let q = random.floats(tq * d, scale: 3)
             let expected = referenceAttention(q: q, k: kRounded, v: vRounded, tq: tq, tk: tk, d: d, heads: heads, causalOffset: nil)
@@ -191,7 +216,7 @@ final class NetworkOpsTests: XCTestCase {
                 var out = [Float](repeating: .nan, count: tq * d)
                 kHalf.withUnsafeBytes { kb in
                     vHalf.withUnsafeBytes { vb in
-                        attention(query: q, queryRows: tq, halfPrecisionKey: kb.baseAddress!, value: vb.baseAddress!,
+                        attention(query: q, queryRows: tq, transposedKeyBlocks: kb.baseAddress!, halfPrecisionValues: vb.baseAddress!,
                                   keyRows: tk, width: d, heads: heads, output: &out,
                                   executor: ParallelExecutor(threads: threads), scratch: nil)
                     }
