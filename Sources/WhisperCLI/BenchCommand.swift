@@ -90,6 +90,7 @@ enum BenchCommand {
                   load           \(ms(load))
                   mel (30 s)     \(ms(ModelBenchmark.median(figures.melRuns)))   median
                   encoder        \(ms(ModelBenchmark.median(figures.encoderRuns)))   median   (min \(ms(figures.encoderRuns.min() ?? 0)))
+                  cross K/V      \(ms(ModelBenchmark.median(figures.crossAttentionRuns)))   median   (and the decoder's weight copies)
                   decoder/token  \(ms(ModelBenchmark.median(figures.decoderPerTokenRuns)))   median   (min \(ms(figures.decoderPerTokenRuns.min() ?? 0)))
                   peak RSS       \(String(format: "%8.1f MiB", ProcessMemory.peakResidentMiB()))
 

@@ -13,7 +13,7 @@ public final class MappedFile: @unchecked Sendable {
     public let path: String
     /// The whole file. Valid for the lifetime of this object.
     public let bytes: UnsafeRawBufferPointer
-    private let isMapped: Bool
+    let isMapped: Bool
 
     public init(path: String) throws {
         self.path = path

@@ -194,30 +194,48 @@ private struct WeightTableReader {
     }
 }
 
-extension LinearWeights {
-    func expandingBlocks() -> LinearWeights { LinearWeights(weight: weight.expandingBlocks(), bias: bias) }
-}
-
 extension DecoderWeights {
-    /// These weights with every matrix the decoder multiplies by one token at a time (not the
-    /// cross-attention keys and values, projected once per window) expanded for matrix–vector
-    /// products where the format benefits (see `ExpandedBlocks`).
-    func expandingBlocks() -> DecoderWeights {
-        func expanded(_ a: AttentionWeights, keysAndValues: Bool) -> AttentionWeights {
-            AttentionWeights(query: a.query.expandingBlocks(),
-                             key: keysAndValues ? a.key.expandingBlocks() : a.key,
-                             value: keysAndValues ? a.value.expandingBlocks() : a.value,
-                             out: a.out.expandingBlocks())
+    /// These weights prepared for decoding a token at a time: every matrix the decoder multiplies by
+    /// one token's activations (not the cross-attention keys and values, projected once per window)
+    /// is expanded where the format benefits (see `ExpandedBlocks`), and the others are copied out of
+    /// the mapped model file into huge pages (see `StreamedMatrices`).
+    /// Also returns the copies, which the decoder drops and makes again around each encoder run.
+    func preparedForDecoding() -> (weights: DecoderWeights, copies: StreamedMatrices?) {
+        let expanded = mapPerTokenMatrices { $0.expandingBlocks() }
+        func copied(_ m: WeightMatrix) -> Bool { m.expanded == nil && m.mappedFile != nil }
+        var originals: [WeightMatrix] = []
+        _ = expanded.mapPerTokenMatrices { m in
+            if copied(m) { originals.append(m) }
+            return m
+        }
+        guard !originals.isEmpty, let copies = StreamedMatrices(originals) else { return (expanded, nil) }
+        var next = 0
+        let weights = expanded.mapPerTokenMatrices { m in
+            guard copied(m) else { return m }
+            defer { next += 1 }
+            return copies.matrix(next)
+        }
+        return (weights, copies)
+    }
+
+    /// These weights with `transform` applied to each matrix used once per token, always in the same order.
+    private func mapPerTokenMatrices(_ transform: (WeightMatrix) -> WeightMatrix) -> DecoderWeights {
+        func linear(_ l: LinearWeights) -> LinearWeights { LinearWeights(weight: transform(l.weight), bias: l.bias) }
+        func attention(_ a: AttentionWeights, keysAndValues: Bool) -> AttentionWeights {
+            AttentionWeights(query: linear(a.query),
+                             key: keysAndValues ? linear(a.key) : a.key,
+                             value: keysAndValues ? linear(a.value) : a.value,
+                             out: linear(a.out))
         }
         return DecoderWeights(
-            tokenEmbedding: tokenEmbedding.expandingBlocks(),
+            tokenEmbedding: transform(tokenEmbedding),
             positionalEmbedding: positionalEmbedding,
             blocks: blocks.map { b in
                 DecoderBlockWeights(selfAttentionNorm: b.selfAttentionNorm,
-                                    selfAttention: expanded(b.selfAttention, keysAndValues: true),
+                                    selfAttention: attention(b.selfAttention, keysAndValues: true),
                                     crossAttentionNorm: b.crossAttentionNorm,
-                                    crossAttention: expanded(b.crossAttention, keysAndValues: false),
-                                    mlpNorm: b.mlpNorm, mlpUp: b.mlpUp.expandingBlocks(), mlpDown: b.mlpDown.expandingBlocks())
+                                    crossAttention: attention(b.crossAttention, keysAndValues: false),
+                                    mlpNorm: b.mlpNorm, mlpUp: linear(b.mlpUp), mlpDown: linear(b.mlpDown))
             },
             finalNorm: finalNorm)
     }

@@ -85,26 +85,36 @@ public final class KeyValueCache: @unchecked Sendable {
 public final class CrossAttentionCache: @unchecked Sendable {
     public let rows: Int
     public let width: Int
-    let keys: [HalfBuffer]
-    let values: [HalfBuffer]
+    /// Every layer's keys, then every layer's values, in one buffer (huge pages where available).
+    private let storage: HalfBuffer
+    private let keyCount: Int
+    private let layers: Int
 
     init(layers: Int, rows: Int, width: Int) throws {
         self.rows = rows
         self.width = width
+        self.layers = layers
         let purpose = "the cross-attention cache (\(rows) audio positions × \(width) values, keys and values of \(layers) layers)"
-        let keyCount = TransposedKeyBlocks.halfCount(rows: rows, width: width)
-        try MemoryBudget.require(bytes: MemoryBudget.product([keyCount + rows * width, layers, 2]), for: purpose)
-        keys = try (0..<layers).map { _ in try HalfBuffer(count: keyCount, purpose: purpose) }
-        values = try (0..<layers).map { _ in try HalfBuffer(count: rows * width, purpose: purpose) }
+        keyCount = TransposedKeyBlocks.halfCount(rows: rows, width: width)
+        guard let count = MemoryBudget.product([keyCount + rows * width, layers]) else {
+            throw AllocationError(bytes: nil, purpose: purpose, physicalMemory: MemoryBudget.physicalMemory)
+        }
+        storage = try HalfBuffer(count: count, purpose: purpose, streamed: true)
     }
+
+    /// One layer's keys, laid out as `TransposedKeyBlocks`.
+    func keys(layer: Int) -> UnsafeMutablePointer<UInt16> { storage.bits + layer * keyCount }
+
+    /// One layer's values, `[rows][width]`.
+    func values(layer: Int) -> UnsafeMutablePointer<UInt16> { storage.bits + layers * keyCount + layer * rows * width }
 
     /// Rounds one layer's keys (`[rows][width]` floats) into the cache.
     func storeKeys(layer: Int, _ keys: UnsafePointer<Float>) {
-        TransposedKeyBlocks.store(keys, rows: rows, width: width, into: self.keys[layer].bits)
+        TransposedKeyBlocks.store(keys, rows: rows, width: width, into: self.keys(layer: layer))
     }
 
     /// Rounds one layer's values (`[rows][width]` floats) into the cache.
     func storeValues(layer: Int, _ values: UnsafePointer<Float>) {
-        HalfPrecision.convert(values, count: rows * width, intoHalfBits: UnsafeMutableRawPointer(self.values[layer].bits))
+        HalfPrecision.convert(values, count: rows * width, intoHalfBits: UnsafeMutableRawPointer(self.values(layer: layer)))
     }
 }

@@ -37,10 +37,21 @@ public final class TextDecoder: @unchecked Sendable {
     /// Scratch of the few-query attention (scores and partial sums), sized for the longest key list.
     private var attentionScratch = FloatBuffer(count: 0)
 
-    /// 4- and 5-bit weights are expanded for the per-token products (see `ExpandedBlocks`).
+    /// The per-token matrices are prepared for matrix–vector products: 4- and 5-bit weights expanded
+    /// (`ExpandedBlocks`), the others copied into huge pages (`StreamedMatrices`).
     public init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
-        self.weights = weights.expandingBlocks()
+        (self.weights, weightCopies) = weights.preparedForDecoding()
         self.hyperparameters = hyperparameters
+    }
+
+    /// The copied matrices of `weights`, if any.
+    private let weightCopies: StreamedMatrices?
+
+    /// Gives back the memory of the decoder's weight copies until the next `crossAttention`, which
+    /// makes them again. The transcriber calls this before running the encoder, so that the
+    /// encoder's peak memory and the decoder's do not add up.
+    public func releaseWeightCopies() {
+        weightCopies?.release()
     }
 
     /// A key/value cache for `slots` sequences; throws `AllocationError` when it cannot fit in memory.
@@ -51,7 +62,9 @@ public final class TextDecoder: @unchecked Sendable {
 
     /// Projects one window's audio features (`[rows][d]`) to every layer's cross-attention keys and
     /// values, rounded to half precision (see `CrossAttentionCache`).
+    /// Also makes the decoder's weight copies again if `releaseWeightCopies` dropped them.
     public func crossAttention(features: [Float], executor: ParallelExecutor) throws -> CrossAttentionCache {
+        defer { weightCopies?.fill() }                                // after `projected` is freed: a lower peak
         let d = hyperparameters.nTextState
         let rows = features.count / d
         let cache = try CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
@@ -151,6 +164,7 @@ public final class TextDecoder: @unchecked Sendable {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
         let totalRows = rowTokens.count
+        weightCopies?.fill()                                          // normally done by crossAttention
         ensureCapacity(rows: totalRows, logitRows: logitSources.count)
         precondition(segments.allSatisfy { cache.lengths[$0.slot] + $0.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")
@@ -202,8 +216,8 @@ public final class TextDecoder: @unchecked Sendable {
                       gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
             let ca = block.crossAttention
             matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
-            attention(query: q.pointer, queryRows: totalRows, transposedKeyBlocks: cross.keys[layer].raw,
-                      halfPrecisionValues: cross.values[layer].raw, keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
+            attention(query: q.pointer, queryRows: totalRows, transposedKeyBlocks: cross.keys(layer: layer),
+                      halfPrecisionValues: cross.values(layer: layer), keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
                       executor: executor, scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
             matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)

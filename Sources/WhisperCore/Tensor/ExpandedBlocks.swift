@@ -35,7 +35,10 @@ final class ExpandedBlocks: @unchecked Sendable {
         rows = weight.rows
         columns = weight.columns
         let bytes = MemoryBudget.product([rows, columns / 32, Self.blockBytes])
-        guard let bytes, let raw = try? MemoryBudget.allocateBytes(bytes, alignment: 64, for: "expanded weights"),
+        // The token embedding's expansion (25 MB for tiny) is read whole for every token's logits.
+        guard let bytes, let raw = try? (bytes >= 4 * MemoryBudget.hugePageBytes
+                                            ? MemoryBudget.allocateStreamedBytes(bytes, for: "expanded weights")
+                                            : MemoryBudget.allocateBytes(bytes, alignment: 64, for: "expanded weights")),
               let start = raw.baseAddress else { return nil }
         base = start
         let blocks = columns / 32

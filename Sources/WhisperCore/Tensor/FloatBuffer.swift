@@ -74,13 +74,15 @@ public final class HalfBuffer: @unchecked Sendable {
     public let bits: UnsafeMutablePointer<UInt16>
 
     /// Allocates `count` zeroed values; throws `AllocationError` naming `purpose` when it cannot.
-    public init(count: Int, purpose: @autoclosure () -> String) throws {
+    /// `streamed`: read in full by every decoding step (see `MemoryBudget.allocateStreamedBytes`).
+    public init(count: Int, purpose: @autoclosure () -> String, streamed: Bool = false) throws {
         self.count = count
         let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<UInt16>.stride)
         guard count >= 0, let bytes else {
             throw AllocationError(bytes: nil, purpose: purpose(), physicalMemory: MemoryBudget.physicalMemory)
         }
-        let raw = try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
+        let raw = streamed ? try MemoryBudget.allocateStreamedBytes(bytes, for: purpose())
+                           : try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
         bits = raw.baseAddress!.bindMemory(to: UInt16.self, capacity: max(count, 1))
         bits.initialize(repeating: 0, count: max(count, 1))
     }

@@ -62,7 +62,27 @@ public enum MemoryBudget {
         #endif
     }
 
-    /// Releases memory from `allocateBytes`.
+    /// Bytes of a transparent huge page on Linux (x86-64, and arm64 with 4 KB pages).
+    static let hugePageBytes = 2 << 20
+
+    /// `allocateBytes` for a buffer that every decoding step reads in full (the decoder's weights,
+    /// the cross-attention cache): on Linux, whole 2 MB pages marked for transparent huge pages.
+    /// A tiny token reads about 66 MB, which in 4 KB pages is 16,000 pages and as many page-table
+    /// walks; from huge pages the logits product ran about 8 % faster and cross-attention about 13 %
+    /// (medians of alternating runs). Costs at most one partly used 2 MB page per buffer.
+    static func allocateStreamedBytes(_ count: Int, for purpose: @autoclosure () -> String) throws -> UnsafeMutableRawBufferPointer {
+        #if os(Linux)
+        try require(bytes: count, for: purpose())
+        let rounded = (max(count, 1) + hugePageBytes - 1) / hugePageBytes * hugePageBytes
+        let raw = try allocateBytes(rounded, alignment: hugePageBytes, for: purpose())
+        _ = madvise(raw.baseAddress, rounded, Int32(MADV_HUGEPAGE))
+        return UnsafeMutableRawBufferPointer(start: raw.baseAddress, count: count)
+        #else
+        return try allocateBytes(count, alignment: 64, for: purpose())
+        #endif
+    }
+
+    /// Releases memory from `allocateBytes` or `allocateStreamedBytes`.
     static func deallocate(_ pointer: UnsafeMutableRawPointer) {
         #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
         free(pointer)

@@ -36,8 +36,18 @@ public struct WeightMatrix: @unchecked Sendable {
     /// Lets the system take back the memory pages of these weights until they are next read, when
     /// they live in a mapped model file (see `MappedFile.releasePages`); otherwise nothing.
     func releasePages() {
+        releasePages(from: 0, count: rows * rowBytes)
+    }
+
+    /// `releasePages` for `count` bytes from byte `start` of the matrix.
+    func releasePages(from start: Int, count: Int) {
+        mappedFile?.releasePages(UnsafeRawBufferPointer(start: base + start, count: count))
+    }
+
+    /// The memory-mapped model file holding these weights, if they live in one.
+    var mappedFile: MappedFile? {
         let file = (owner as? MappedFile) ?? (owner as? GGMLModelFile)?.file
-        file?.releasePages(UnsafeRawBufferPointer(start: base, count: rows * rowBytes))
+        return file?.isMapped == true ? file : nil
     }
 
     /// Bytes in one row.

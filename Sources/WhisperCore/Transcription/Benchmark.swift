@@ -6,6 +6,9 @@ public struct ModelBenchmark {
     public struct Figures: Sendable {
         /// Seconds for each encoder run.
         public var encoderRuns: [Double] = []
+        /// Seconds to prepare the decoder for each window after the encoder: the cross-attention keys
+        /// and values, and the decoder's weight copies made again (see `TextDecoder.releaseWeightCopies`).
+        public var crossAttentionRuns: [Double] = []
         /// Seconds per token for each decoder run.
         public var decoderPerTokenRuns: [Double] = []
         /// Seconds to compute the log-mel spectrogram of 30 s of audio, per run.
@@ -34,6 +37,7 @@ public struct ModelBenchmark {
         var figures = Figures()
         var window = [Float](repeating: 0, count: h.nMels * 3000)
         var features: [Float] = []
+        var cross: CrossAttentionCache?
         for run in 0...runs {
             var clock = Date()
             let mel = melMaker.compute(samples: Array(audio.prefix(480_000)), executor: executor)
@@ -42,15 +46,20 @@ public struct ModelBenchmark {
                 for t in 0..<3000 { window[m * 3000 + t] = mel.values[m * mel.frameCount + t] }
             }
             clock = Date()
+            decoder.releaseWeightCopies()                             // as the transcriber does per window
             features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
             let encodeTime = -clock.timeIntervalSinceNow
+            cross = nil                                               // one window's cache at a time
+            clock = Date()
+            cross = try decoder.crossAttention(features: features, executor: executor)
+            let crossTime = -clock.timeIntervalSinceNow
             if run > 0 {
                 figures.melRuns.append(melTime)
                 figures.encoderRuns.append(encodeTime)
+                figures.crossAttentionRuns.append(crossTime)
             }
         }
-
-        let cross = try decoder.crossAttention(features: features, executor: executor)
+        guard let cross else { return figures }
         let cache = try decoder.makeCache(slots: 1)
         let specials = tokenizer.specialTokens
         let count = min(tokensPerRun, h.nTextCtx - 1)

@@ -122,6 +122,7 @@ public final class Transcriber: @unchecked Sendable {
             try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: seek, count: size, into: $0) }
             timings.mel -= clock.timeIntervalSinceNow
             clock = Date()
+            decoder.releaseWeightCopies()                             // made again by crossAttention
             let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
             let cross = try decoder.crossAttention(features: features, executor: executor)
             timings.encode -= clock.timeIntervalSinceNow
@@ -228,6 +229,7 @@ public final class Transcriber: @unchecked Sendable {
     func detectLanguage(in mel: some MelWindowSource) throws -> [(language: Language, probability: Double)] {
         var window = [Float](repeating: 0, count: mel.melCount * Self.windowFrames)
         try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: 0, count: Self.windowFrames, into: $0) }
+        decoder.releaseWeightCopies()
         let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
         let cross = try decoder.crossAttention(features: features, executor: executor)
         return try LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)

@@ -1,0 +1,49 @@
+import XCTest
+@testable import WhisperCore
+
+/// The decoder's per-token matrices copied out of the mapped model file (`StreamedMatrices`): the
+/// copies hold exactly the file's bytes, and again after being released and filled.
+final class StreamedMatricesTests: XCTestCase {
+    func testCopiesHoldTheFileBytesAfterReleaseAndFill() throws {
+        let model = try WhisperModel(path: try SharedData.model("nano-synthetic-f16.bin"))
+        let original = model.weights.decoder
+        let (prepared, copies) = original.preparedForDecoding()
+        let copies2 = try XCTUnwrap(copies, "an f16 model mapped from its file gets copies")
+        func bytes(_ m: WeightMatrix) -> [UInt8] { Array(UnsafeRawBufferPointer(start: m.base, count: m.rows * m.rowBytes)) }
+        let pairs = [(original.tokenEmbedding, prepared.tokenEmbedding),
+                     (original.blocks[0].mlpUp.weight, prepared.blocks[0].mlpUp.weight),
+                     (original.blocks[1].selfAttention.key.weight, prepared.blocks[1].selfAttention.key.weight)]
+        XCTAssertFalse(copies2.isFilled, "filled at the first window, not at load")
+        copies2.fill()
+        for (a, b) in pairs {
+            XCTAssertNotEqual(a.base, b.base, "a copy, not the mapping")
+            XCTAssertTrue(b.owner === copies2)
+            XCTAssertEqual(bytes(a), bytes(b))
+        }
+        // Cross-attention keys and values are projected once per window: not copied.
+        XCTAssertEqual(original.blocks[0].crossAttention.key.weight.base, prepared.blocks[0].crossAttention.key.weight.base)
+        copies2.release()
+        XCTAssertFalse(copies2.isFilled)
+        copies2.fill()
+        for (a, b) in pairs { XCTAssertEqual(bytes(a), bytes(b), "after release and fill") }
+    }
+
+    /// A decoder whose copies were released decodes the same logits (the forward pass fills them).
+    func testDecodingAfterReleaseGivesTheSameLogits() throws {
+        let model = try WhisperModel(path: try SharedData.model("nano-synthetic-f16.bin"))
+        let h = model.hyperparameters
+        let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
+        var random = TestRandom(seed: 5)
+        let features = random.floats(h.nAudioCtx * h.nTextState)
+        let executor = ParallelExecutor(threads: 2)
+        let cross = try decoder.crossAttention(features: features, executor: executor)
+        let tokens = [50258, 50259, 50359]
+        func logits() throws -> [Float] {
+            let cache = try decoder.makeCache(slots: 1)
+            return Array(decoder.decode([.init(slot: 0, tokens: tokens)], cache: cache, cross: cross, executor: executor))
+        }
+        let first = try logits()
+        decoder.releaseWeightCopies()
+        XCTAssertBitwiseEqual(try logits(), first, "released copies are filled again before use")
+    }
+}
