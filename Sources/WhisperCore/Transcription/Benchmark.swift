@@ -45,11 +45,11 @@ public struct ModelBenchmark {
             for m in 0..<h.nMels {
                 for t in 0..<3000 { window[m * 3000 + t] = mel.values[m * mel.frameCount + t] }
             }
+            cross = nil                                               // one window's cache at a time
             clock = Date()
             decoder.releaseWeightCopies()                             // as the transcriber does per window
             features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
             let encodeTime = -clock.timeIntervalSinceNow
-            cross = nil                                               // one window's cache at a time
             clock = Date()
             cross = try decoder.crossAttention(features: features, executor: executor)
             let crossTime = -clock.timeIntervalSinceNow
