@@ -169,6 +169,7 @@ private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape
     case .rows(let key):
         executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: query, key: key, scale: s.scale, layout: layout))
     case .transposedBlocks(let key):
+        precondition(s.causalOffset == nil, "transposed key blocks are the cross-attention cache: no causal mask")
         executor.forEach(usedChunks, TransposedBlockScores(shape: s, query: query, key: key, scale: s.scale, layout: layout))
     }
     for i in 0..<s.queryRows {
