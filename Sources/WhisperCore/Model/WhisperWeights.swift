@@ -201,12 +201,12 @@ extension DecoderWeights {
     /// the mapped model file into huge pages (see `StreamedMatrices`).
     /// Also returns the copies, which the decoder drops and makes again around each encoder run.
     func preparedForDecoding() -> (weights: DecoderWeights, copies: StreamedMatrices?) {
-        let expanded = mapPerTokenMatrices { $0.expandingBlocks() }
         func copied(_ m: WeightMatrix) -> Bool { m.expanded == nil && m.mappedFile != nil }
         var originals: [WeightMatrix] = []
-        _ = expanded.mapPerTokenMatrices { m in
-            if copied(m) { originals.append(m) }
-            return m
+        let expanded = mapPerTokenMatrices { m in
+            let e = m.expandingBlocks()
+            if copied(e) { originals.append(e) }
+            return e
         }
         guard !originals.isEmpty, let copies = StreamedMatrices(originals) else { return (expanded, nil) }
         var next = 0

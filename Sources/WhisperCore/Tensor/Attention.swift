@@ -165,13 +165,10 @@ private func rowwiseAttention<V: AttentionValues>(_: V.Type, _ s: AttentionShape
     precondition(s.queryRows < AttentionShape.blockedMinimumQueries)
     let layout = RowwiseScratch(shape: s, scratch: scratch)
     let usedChunks = (s.visibleKeys(s.queryRows - 1) + keysPerChunk - 1) / keysPerChunk   // the last row sees most
-    switch keys {
-    case .rows(let key):
-        executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: query, key: key, scale: s.scale, layout: layout))
-    case .transposedBlocks(let key):
+    if case .transposedBlocks = keys {
         precondition(s.causalOffset == nil, "transposed key blocks are the cross-attention cache: no causal mask")
-        executor.forEach(usedChunks, TransposedBlockScores(shape: s, query: query, key: key, scale: s.scale, layout: layout))
     }
+    executor.forEach(usedChunks, AttentionScores<V>(shape: s, query: query, keys: keys, scale: s.scale, layout: layout))
     for i in 0..<s.queryRows {
         let n = s.visibleKeys(i)
         for h in 0..<s.heads { softmax(layout.scores(row: i) + h * s.keyRows, count: n) }
@@ -205,46 +202,43 @@ private struct RowwiseScratch {
 }
 
 /// Step 1 of `rowwiseAttention` for one chunk of keys: every query row's and head's scaled scores.
+///
+/// Rows of keys (the self-attention cache): a key at a time, every head of it. `TransposedKeyBlocks`
+/// (the cross-attention cache, no causal mask): 16 keys at a time (a block, 16 × 768 bytes for
+/// tiny, stays in L1 while every query row and head reads it), without sums across lanes.
 private struct AttentionScores<V: AttentionValues>: ParallelLoop {
     let shape: AttentionShape
-    let query: UnsafePointer<Float>, key: UnsafeRawPointer
+    let query: UnsafePointer<Float>
+    let keys: RowwiseKeys
     let scale: Float
     let layout: RowwiseScratch
 
     @inline(__always)
     func run(_ chunk: Int) {
-        let s = shape, hd = s.headWidth, rowBytes = s.width * V.stride
-        for j in (chunk * keysPerChunk)..<Swift.min(s.keyRows, (chunk + 1) * keysPerChunk) {
-            let k = key + j * rowBytes
-            for i in 0..<s.queryRows where j < s.visibleKeys(i) {
-                let q = query + i * s.width, scores = layout.scores(row: i)
-                for h in 0..<s.heads {
-                    scores[h * s.keyRows + j] = scale * dot(V.self, q + h * hd, k, h * hd, hd)
+        let s = shape, hd = s.headWidth
+        let keyRange = (chunk * keysPerChunk)..<Swift.min(s.keyRows, (chunk + 1) * keysPerChunk)
+        switch keys {
+        case .rows(let key):
+            let rowBytes = s.width * V.stride
+            for j in keyRange {
+                let k = key + j * rowBytes
+                for i in 0..<s.queryRows where j < s.visibleKeys(i) {
+                    let q = query + i * s.width, scores = layout.scores(row: i)
+                    for h in 0..<s.heads {
+                        scores[h * s.keyRows + j] = scale * dot(V.self, q + h * hd, k, h * hd, hd)
+                    }
                 }
             }
-        }
-    }
-}
-
-/// Step 1 of `rowwiseAttention` for one chunk of keys stored as `TransposedKeyBlocks` (no causal
-/// mask): 16 keys at a time, every query row and head (a block, 16 × 768 bytes for tiny, stays in
-/// L1 meanwhile).
-private struct TransposedBlockScores: ParallelLoop {
-    let shape: AttentionShape
-    let query: UnsafePointer<Float>, key: UnsafeRawPointer
-    let scale: Float
-    let layout: RowwiseScratch
-
-    @inline(__always)
-    func run(_ chunk: Int) {
-        let s = shape, hd = s.headWidth, n = TransposedKeyBlocks.positions
-        for first in stride(from: chunk * keysPerChunk, to: Swift.min(s.keyRows, (chunk + 1) * keysPerChunk), by: n) {
-            let block = key + 2 * first * s.width, count = Swift.min(n, s.keyRows - first)
-            for i in 0..<s.queryRows {
-                let q = query + i * s.width, scores = layout.scores(row: i)
-                for h in 0..<s.heads {
-                    let sums = TransposedKeyBlocks.scores(query: q + h * hd, head: block + 2 * h * hd * n, headWidth: hd)
-                    SIMDMemory.store(SIMD16(repeating: scale) * sums, scores + h * s.keyRows + first, count: count)
+        case .transposedBlocks(let key):
+            let n = TransposedKeyBlocks.positions
+            for first in stride(from: keyRange.lowerBound, to: keyRange.upperBound, by: n) {
+                let block = key + 2 * first * s.width, count = Swift.min(n, s.keyRows - first)
+                for i in 0..<s.queryRows {
+                    let q = query + i * s.width, scores = layout.scores(row: i)
+                    for h in 0..<s.heads {
+                        let sums = TransposedKeyBlocks.scores(query: q + h * hd, head: block + 2 * h * hd * n, headWidth: hd)
+                        SIMDMemory.store(SIMD16(repeating: scale) * sums, scores + h * s.keyRows + first, count: count)
+                    }
                 }
             }
         }
