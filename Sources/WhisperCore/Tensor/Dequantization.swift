@@ -46,6 +46,7 @@ extension WeightMatrix {
     /// Writes row `r` as `columns` floats into `destination`.
     public func dequantizeRow(_ r: Int, into destination: UnsafeMutablePointer<Float>) {
         precondition(r >= 0 && r < rows, "row \(r) outside 0..<\(rows)")
+        if let panels { return panels.dequantizeRow(r, into: destination) }
         // The initializer guarantees whole blocks, so this cannot throw.
         try? Dequantization.dequantize(type, from: row(r), count: columns, into: destination)
     }

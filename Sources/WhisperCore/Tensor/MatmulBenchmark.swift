@@ -11,17 +11,20 @@ public enum MatmulBenchmark {
         public let depth: Int
         public let outputs: Int
         public let type: GGMLTensorType
+        /// f16 weights in the decoder's panel layout (`HalfPanels`) rather than as rows.
+        public let panels: Bool
 
-        public init(rows: Int, depth: Int, outputs: Int, type: GGMLTensorType) {
+        public init(rows: Int, depth: Int, outputs: Int, type: GGMLTensorType, panels: Bool = false) {
             self.rows = rows
             self.depth = depth
             self.outputs = outputs
             self.type = type
+            self.panels = panels && type == .f16
         }
 
         public var flops: Double { 2 * Double(rows) * Double(depth) * Double(outputs) }
         public var weightBytes: Int { outputs * (type.byteCount(elements: depth) ?? 0) }
-        public var description: String { "\(type) \(rows)×\(depth)·(\(outputs)×\(depth))ᵀ" }
+        public var description: String { "\(type)\(panels ? " panels" : "") \(rows)×\(depth)·(\(outputs)×\(depth))ᵀ" }
     }
 
     public struct Result: Sendable, CustomStringConvertible {
@@ -58,6 +61,10 @@ public enum MatmulBenchmark {
              Case(rows: 1, depth: 1536, outputs: 384, type: type),
              Case(rows: 1, depth: 384, outputs: 51864, type: type),
              Case(rows: 5, depth: 384, outputs: 51864, type: type)]
+            + (type == .f16 ? [Case(rows: 1, depth: 384, outputs: 1536, type: type, panels: true),
+                               Case(rows: 1, depth: 1536, outputs: 384, type: type, panels: true),
+                               Case(rows: 1, depth: 384, outputs: 51864, type: type, panels: true),
+                               Case(rows: 5, depth: 384, outputs: 51864, type: type, panels: true)] : [])
         }
     }
 
@@ -72,10 +79,19 @@ public enum MatmulBenchmark {
             let bias = randomFloats(c.outputs, seed: &seed)
             let out = UnsafeMutablePointer<Float>.allocate(capacity: c.rows * c.outputs)
             defer { out.deallocate() }
+            var matrix = weights.matrix
+            let panelBytes = c.panels ? HalfPanels.byteCount(rows: c.outputs, columns: c.depth) : 0
+            let panelStorage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(panelBytes, 1), alignment: 64)
+            defer { panelStorage.deallocate() }
+            if c.panels {
+                let panels = HalfPanels(base: panelStorage.assumingMemoryBound(to: UInt16.self), rows: c.outputs, columns: c.depth)
+                panels.fill(from: matrix)
+                matrix = matrix.using(panels)
+            }
             for t in threads {
                 let executor = ParallelExecutor(threads: t)
                 let (seconds, cpu) = time(minimumSeconds) {
-                    matmul(x, rows: c.rows, weight: weights.matrix, bias: bias, into: out, executor: executor)
+                    matmul(x, rows: c.rows, weight: matrix, bias: bias, into: out, executor: executor)
                 }
                 results.append(Result(name: c.description, threads: t, seconds: seconds, cpuSeconds: cpu, flops: c.flops,
                                       weightBytes: c.rows <= gemvMaxRows(c.type) ? c.weightBytes : 0))

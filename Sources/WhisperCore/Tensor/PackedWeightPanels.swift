@@ -19,6 +19,7 @@ struct PackedWeightPanels {
 
     /// Packs weight rows `firstRow ..< firstRow + 32` (those that exist) into panel `j`.
     func pack(_ weight: WeightMatrix, firstRow: Int, into j: Int) {
+        if let panels = weight.panels { return panels.packForGEMM(firstRow: firstRow, into: panel(j)) }
         switch weight.type {
         case .f32: pack(F32Decoder.self, weight, firstRow, j)
         case .f16: pack(F16Decoder.self, weight, firstRow, j)

@@ -7,6 +7,9 @@
 /// it has been copied, so the process never holds both; the encoder's weights stay mapped. Between
 /// windows the copies are dropped while the encoder runs and made again after (about 10 ms for
 /// tiny), so that peak memory stays that of the larger phase, not their sum.
+///
+/// f16 matrices are copied as `HalfPanels` (the layout of the few-row products), the others byte
+/// for byte; a copied matrix keeps its place in the file for anything else (see `matrix`).
 final class StreamedMatrices: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let bytes: Int
@@ -24,7 +27,7 @@ final class StreamedMatrices: @unchecked Sendable {
         var total = 0
         for m in matrices {
             offsets.append(total)
-            total += (m.rows * m.rowBytes + 63) / 64 * 64
+            total += (Self.copyBytes(m) + 63) / 64 * 64
         }
         guard let raw = try? MemoryBudget.allocateStreamedBytes(total, for: "the decoder's weights"),
               let start = raw.baseAddress else { return nil }
@@ -38,11 +41,25 @@ final class StreamedMatrices: @unchecked Sendable {
         MemoryBudget.deallocate(base)
     }
 
+    private static func copyBytes(_ m: WeightMatrix) -> Int {
+        m.type == .f16 ? HalfPanels.byteCount(rows: m.rows, columns: m.columns) : m.rows * m.rowBytes
+    }
+
+    private func panels(_ index: Int) -> HalfPanels? {
+        let m = originals[index]
+        guard m.type == .f16 else { return nil }
+        return HalfPanels(base: (base + offsets[index]).assumingMemoryBound(to: UInt16.self), rows: m.rows, columns: m.columns)
+    }
+
     /// Copies the weights in again if `release` dropped them.
     func fill() {
         guard !isFilled else { return }
         let step = MemoryBudget.hugePageBytes
-        for (m, offset) in zip(originals, offsets) {
+        for (index, (m, offset)) in zip(originals, offsets).enumerated() {
+            if let panels = panels(index) {
+                panels.fill(from: m)
+                continue
+            }
             let count = m.rows * m.rowBytes
             var done = 0
             while done < count {
@@ -62,9 +79,11 @@ final class StreamedMatrices: @unchecked Sendable {
         isFilled = false
     }
 
-    /// The copy of the `index`th matrix given to `init`.
+    /// The copy of the `index`th matrix given to `init`: for f16, the original (still in the mapped file,
+    /// read only by what is not a few-row product) using the panels; otherwise the copy itself.
     func matrix(_ index: Int) -> WeightMatrix {
         let original = originals[index]
+        if let panels = panels(index) { return original.using(panels) }
         return WeightMatrix(type: original.type, rows: original.rows, columns: original.columns,
                             base: UnsafeRawPointer(base + offsets[index]), owner: self)
     }

@@ -13,6 +13,9 @@ public struct WeightMatrix: @unchecked Sendable {
     public let owner: AnyObject
     /// The same weights re-laid out for fast matrix–vector products, where made (see `ExpandedBlocks`).
     private(set) var expanded: ExpandedBlocks?
+    /// The same f16 weights in panels for the few-row products, where made (see `HalfPanels`); only
+    /// readable while their owner (`StreamedMatrices`) is filled.
+    private(set) var panels: HalfPanels?
 
     public init(type: GGMLTensorType, rows: Int, columns: Int, base: UnsafeRawPointer, owner: AnyObject) {
         precondition(columns % type.blockSize == 0, "row length must be a whole number of blocks")
@@ -30,6 +33,13 @@ public struct WeightMatrix: @unchecked Sendable {
         var copy = self
         copy.expanded = blocks
         releasePages()          // the packed blocks now serve only the rarer many-row products
+        return copy
+    }
+
+    /// This matrix with its products read from `panels`.
+    func using(_ panels: HalfPanels) -> WeightMatrix {
+        var copy = self
+        copy.panels = panels
         return copy
     }
 

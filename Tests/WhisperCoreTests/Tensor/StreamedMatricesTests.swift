@@ -2,28 +2,50 @@ import XCTest
 @testable import WhisperCore
 
 /// The decoder's per-token matrices copied out of the mapped model file (`StreamedMatrices`): the
-/// copies hold exactly the file's bytes, and again after being released and filled.
+/// copies hold exactly the file's weights (f16 as `HalfPanels`, others byte for byte), and again
+/// after being released and filled.
 final class StreamedMatricesTests: XCTestCase {
-    func testCopiesHoldTheFileBytesAfterReleaseAndFill() throws {
+    func testF16CopiesArePanelsHoldingTheFileWeightsAfterReleaseAndFill() throws {
         let model = try WhisperModel(path: try SharedData.model("nano-synthetic-f16.bin"))
         let original = model.weights.decoder
         let (prepared, copies) = original.preparedForDecoding()
         let copies2 = try XCTUnwrap(copies, "an f16 model mapped from its file gets copies")
-        func bytes(_ m: WeightMatrix) -> [UInt8] { Array(UnsafeRawBufferPointer(start: m.base, count: m.rows * m.rowBytes)) }
         let pairs = [(original.tokenEmbedding, prepared.tokenEmbedding),
                      (original.blocks[0].mlpUp.weight, prepared.blocks[0].mlpUp.weight),
                      (original.blocks[1].selfAttention.key.weight, prepared.blocks[1].selfAttention.key.weight)]
         XCTAssertFalse(copies2.isFilled, "filled at the first window, not at load")
         copies2.fill()
         for (a, b) in pairs {
-            XCTAssertNotEqual(a.base, b.base, "a copy, not the mapping")
-            XCTAssertTrue(b.owner === copies2)
-            XCTAssertEqual(bytes(a), bytes(b))
+            XCTAssertNil(a.panels)
+            XCTAssertNotNil(b.panels, "products read the panels")
+            XCTAssertEqual(a.base, b.base, "the file's rows stay where they are")
+            XCTAssertBitwiseEqual(b.dequantized(), a.dequantized(), "panels hold the file's weights")
         }
         // Cross-attention keys and values are projected once per window: not copied.
-        XCTAssertEqual(original.blocks[0].crossAttention.key.weight.base, prepared.blocks[0].crossAttention.key.weight.base)
+        XCTAssertNil(prepared.blocks[0].crossAttention.key.weight.panels)
         copies2.release()
         XCTAssertFalse(copies2.isFilled)
+        copies2.fill()
+        for (a, b) in pairs { XCTAssertBitwiseEqual(b.dequantized(), a.dequantized(), "after release and fill") }
+    }
+
+    func testOtherCopiesHoldTheFileBytesAfterReleaseAndFill() throws {
+        let model = try WhisperModel(path: try SharedData.model("nano-synthetic-q8_0.bin"))
+        let original = model.weights.decoder
+        let (prepared, copies) = original.preparedForDecoding()
+        let copies2 = try XCTUnwrap(copies, "a q8_0 model mapped from its file gets copies")
+        func bytes(_ m: WeightMatrix) -> [UInt8] { Array(UnsafeRawBufferPointer(start: m.base, count: m.rows * m.rowBytes)) }
+        let pairs = [(original.blocks[0].mlpUp.weight, prepared.blocks[0].mlpUp.weight),
+                     (original.blocks[1].selfAttention.key.weight, prepared.blocks[1].selfAttention.key.weight)]
+        XCTAssertEqual(pairs[0].0.type, .q8_0)
+        copies2.fill()
+        for (a, b) in pairs {
+            XCTAssertNotEqual(a.base, b.base, "a copy, not the mapping")
+            XCTAssertTrue(b.owner === copies2)
+            XCTAssertNil(b.panels)
+            XCTAssertEqual(bytes(a), bytes(b))
+        }
+        copies2.release()
         copies2.fill()
         for (a, b) in pairs { XCTAssertEqual(bytes(a), bytes(b), "after release and fill") }
     }
