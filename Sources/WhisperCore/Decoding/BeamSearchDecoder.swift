@@ -150,8 +150,25 @@ struct BeamSearchDecoder {
     static func best(_ values: UnsafeBufferPointer<Float>, into top: UnsafeMutableBufferPointer<(index: Int, value: Float)>) {
         @inline(__always) func above(_ v: Float, _ t: Float) -> Bool { v > t || (t.isNaN && !v.isNaN) }
         let k = top.count
+        guard let base = values.baseAddress else { return }
         var filled = 0
-        for (i, v) in values.enumerated() {
+        var i = 0
+        while i < values.count {
+            // Once full, whole runs of 256 with nothing above the k-th best are skipped (their lane-wise
+            // maximum is vector work; only its 16 lanes are compared one by one).
+            if filled == k, i % 256 == 0, i + 256 <= values.count, !top[k - 1].value.isNaN {
+                var m = SIMD16<Float>(repeating: -.infinity)
+                for j in 0..<16 { m = SIMDConversion.maximum(UnsafeRawPointer(base + i + 16 * j).loadUnaligned(as: SIMD16<Float>.self), m) }
+                let threshold = top[k - 1].value
+                var enters = false
+                for lane in 0..<16 where m[lane] > threshold { enters = true }
+                if !enters {
+                    i += 256
+                    continue
+                }
+            }
+            let v = base[i]
+            defer { i += 1 }
             if filled == k, !above(v, top[k - 1].value) { continue }
             var at = filled
             while at > 0, above(v, top[at - 1].value) {

@@ -79,12 +79,29 @@ public struct TimestampRules: LogitFilter {
 
         // If the timestamps' total probability beats every text token's, force a timestamp.
         let timestampMass = logSumExp(UnsafeBufferPointer(rebasing: logits[tb..<n]))
-        var maxText = -Float.infinity
-        for i in 0..<tb where logits[i] > maxText { maxText = logits[i] }
+        let maxText = maximum(UnsafeBufferPointer(rebasing: logits[0..<tb]))
         if timestampMass > maxText {
             for i in 0..<tb { logits[i] = -.infinity }
         }
     }
+}
+
+/// The largest entry, NaN entries skipped; −∞ for an empty input. Vectorized (`pointwiseMax` and
+/// `max()` on vectors stay lane-by-lane loops in the optimizer's hands: 5× slower here).
+func maximum(_ x: UnsafeBufferPointer<Float>) -> Float {
+    guard let base = x.baseAddress else { return -.infinity }
+    let n = x.count
+    var i = 0
+    var maxVector = SIMD16<Float>(repeating: -.infinity)
+    while i + 16 <= n {
+        // Operand order: a NaN entry loses the comparison and is skipped.
+        maxVector = SIMDConversion.maximum(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self), maxVector)
+        i += 16
+    }
+    var m = -Float.infinity
+    for lane in 0..<16 where maxVector[lane] > m { m = maxVector[lane] }
+    while i < n { if base[i] > m { m = base[i] }; i += 1 }
+    return m
 }
 
 /// log Σ exp(x), computed stably (max subtracted first); −∞ for an empty or all −∞ input.
@@ -92,19 +109,11 @@ public struct TimestampRules: LogitFilter {
 func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
     guard let base = x.baseAddress else { return -.infinity }
     let n = x.count
-    var m = -Float.infinity
-    var i = 0
-    var maxVector = SIMD16<Float>(repeating: -.infinity)
-    while i + 16 <= n {
-        maxVector = pointwiseMax(maxVector, UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self))
-        i += 16
-    }
-    m = maxVector.max()
-    while i < n { m = max(m, base[i]); i += 1 }
+    let m = maximum(x)
     guard m > -.infinity else { return -.infinity }
     let shift = SIMD16<Float>(repeating: m)
     var sums = SIMD16<Float>(repeating: 0)
-    i = 0
+    var i = 0
     while i + 16 <= n {
         sums += SIMDMath.exp(UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<Float>.self) - shift)
         i += 16
