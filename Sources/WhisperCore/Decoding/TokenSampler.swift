@@ -90,29 +90,38 @@ struct TokenSampler {
                               tokenLogProbs: Array(tokenLogProbs[best].prefix(tokens.count)))
     }
 
-    /// The index of the largest logit (the first, on ties) and its lead over the runner-up.
+    /// The index of the largest logit (the first, on ties) and its lead over the runner-up; NaN
+    /// entries are skipped. Two vectorized passes (`maximum`) and a scan for the first maximum.
     static func topTwo(_ logits: UnsafeBufferPointer<Float>) -> (Int, Float) {
-        var best = 0, first = -Float.infinity, second = -Float.infinity
-        for (i, v) in logits.enumerated() {
-            if v > first { second = first; first = v; best = i } else if v > second { second = v }
-        }
+        let first = maximum(logits)
+        guard first > -.infinity, let best = logits.firstIndex(of: first) else { return (0, first - first) }
+        let second = Swift.max(maximum(UnsafeBufferPointer(rebasing: logits[..<best])),
+                               maximum(UnsafeBufferPointer(rebasing: logits[(best + 1)...])))
         return (best, first - second)
     }
 
-    /// A draw from softmax(logits / temperature).
+    /// A draw from softmax(logits / temperature); −∞ entries are never drawn.
     static func draw(_ logits: UnsafeBufferPointer<Float>, temperature: Float,
                      scratch: UnsafeMutableBufferPointer<Float>, rng: inout SeededGenerator) -> Int {
-        var m = -Float.infinity
-        for v in logits where v > m { m = v }
-        var total = 0.0
-        for i in logits.indices {
-            let p = logits[i] > -.infinity ? Float(_exp(Double((logits[i] - m) / temperature))) : 0
-            scratch[i] = p
-            total += Double(p)
+        let m = maximum(logits)
+        let n = logits.count
+        // Weights exp((x − m)/T) (−∞ → 0), 16 at a time, summed in Double in index order.
+        var i = 0
+        while i + 16 <= n {
+            let x = UnsafeRawPointer(logits.baseAddress! + i).loadUnaligned(as: SIMD16<Float>.self)
+            let p = SIMDMath.exp((x - SIMD16(repeating: m)) / SIMD16(repeating: temperature))
+            UnsafeMutableRawPointer(scratch.baseAddress! + i).storeBytes(of: p, as: SIMD16<Float>.self)
+            i += 16
         }
+        while i < n {
+            scratch[i] = logits[i] > -.infinity ? Float(_exp(Double((logits[i] - m) / temperature))) : 0
+            i += 1
+        }
+        var total = 0.0
+        for p in scratch[..<n] { total += Double(p) }
         var target = rng.nextUnit() * total
         var last = 0
-        for i in logits.indices where scratch[i] > 0 {
+        for i in 0..<n where scratch[i] > 0 {
             target -= Double(scratch[i])
             last = i
             if target < 0 { return i }

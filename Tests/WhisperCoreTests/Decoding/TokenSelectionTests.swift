@@ -56,3 +56,45 @@ final class LogitReductionTests: XCTestCase {
         }
     }
 }
+
+/// The sampler's choices: the greedy pick with its margin, and draws at a temperature.
+final class SamplerChoiceTests: XCTestCase {
+    func testTopTwoIsTheFirstMaximumAndItsLead() {
+        var random = TestRandom(seed: 8)
+        for count in [1, 2, 17, 300, 4000] {
+            var values = random.floats(count).map { ($0 * 50).rounded() }
+            if count > 10 { values[3] = .nan }
+            let firstMax = values.indices.filter { !values[$0].isNaN }.max { values[$0] < values[$1] || (values[$0] == values[$1] && $0 > $1) }!
+            let rest = values.indices.filter { $0 != firstMax && !values[$0].isNaN }.map { values[$0] }
+            let (best, margin) = values.withUnsafeBufferPointer { TokenSampler.topTwo($0) }
+            XCTAssertEqual(best, firstMax, "\(count) values")
+            XCTAssertEqual(margin, values[firstMax] - (rest.max() ?? -.infinity), "\(count) values")
+        }
+        let (best, margin) = [Float](repeating: -.infinity, count: 40).withUnsafeBufferPointer { TokenSampler.topTwo($0) }
+        XCTAssertEqual(best, 0)
+        XCTAssertTrue(margin.isNaN, "nothing allowed: no margin")
+    }
+
+    func testDrawsFollowTheDistributionAndNeverASuppressedToken() {
+        var logits = [Float](repeating: -.infinity, count: 1000)
+        logits[10] = 0; logits[500] = log(3); logits[999] = -2
+        var scratch = [Float](repeating: 0, count: logits.count)
+        var rng = SeededGenerator(seed: 1)
+        var counts: [Int: Int] = [:]
+        for _ in 0..<4000 {
+            let t = logits.withUnsafeBufferPointer { l in
+                scratch.withUnsafeMutableBufferPointer { TokenSampler.draw(l, temperature: 1, scratch: $0, rng: &rng) }
+            }
+            counts[t, default: 0] += 1
+        }
+        XCTAssertEqual(Set(counts.keys), [10, 500, 999])
+        let total = 1 + 3 + exp(-2.0)
+        XCTAssertEqual(Double(counts[500]!) / 4000, 3 / total, accuracy: 0.03)
+        XCTAssertEqual(Double(counts[10]!) / 4000, 1 / total, accuracy: 0.03)
+        // A low temperature leaves only the largest.
+        let cold = logits.withUnsafeBufferPointer { l in
+            scratch.withUnsafeMutableBufferPointer { TokenSampler.draw(l, temperature: 0.01, scratch: $0, rng: &rng) }
+        }
+        XCTAssertEqual(cold, 500)
+    }
+}
