@@ -64,7 +64,7 @@ public final class TextDecoder: @unchecked Sendable {
     /// values, rounded to half precision (see `CrossAttentionCache`).
     /// Also makes the decoder's weight copies again if `releaseWeightCopies` dropped them.
     public func crossAttention(features: [Float], executor: ParallelExecutor) throws -> CrossAttentionCache {
-        defer { weightCopies?.fill() }                                // after `projected` is freed: a lower peak
+        defer { weightCopies?.fill(executor: executor) }                                // after `projected` is freed: a lower peak
         let d = hyperparameters.nTextState
         let rows = features.count / d
         let cache = try CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
@@ -164,7 +164,7 @@ public final class TextDecoder: @unchecked Sendable {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
         let totalRows = rowTokens.count
-        weightCopies?.fill()                                          // normally done by crossAttention
+        weightCopies?.fill(executor: executor)                        // normally done by crossAttention
         ensureCapacity(rows: totalRows, logitRows: logitSources.count)
         precondition(segments.allSatisfy { cache.lengths[$0.slot] + $0.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")

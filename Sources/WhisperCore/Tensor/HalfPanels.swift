@@ -32,19 +32,20 @@ struct HalfPanels: @unchecked Sendable {
     @inline(__always)
     func panel(_ j: Int) -> UnsafePointer<UInt16> { UnsafePointer(base + j * columns * Self.width) }
 
-    /// Writes the f16 matrix `weight` (same shape) into the panels, releasing the source's mapped pages
-    /// (see `WeightMatrix.releasePages`) as it goes, so both are never held whole.
+    /// Writes panels `range` (all by default) of the f16 matrix `weight` (same shape), then releases
+    /// the source rows' mapped pages (see `WeightMatrix.releasePages`): filled a range of about 2 MB at
+    /// a time, the source and the panels are never both held whole.
     ///
     /// Blocks of 16 rows × 16 columns are widened to floats, transposed in registers and narrowed back
     /// (both conversions exact), instead of 4096 scattered 2-byte stores.
-    func fill(from weight: WeightMatrix) {
+    func fill(from weight: WeightMatrix, panels range: Range<Int>? = nil) {
         precondition(weight.type == .f16 && weight.rows == rows && weight.columns == columns)
+        let range = range ?? 0..<panelCount
         let w = Self.width
         let wholeColumns = columns / 16 * 16
-        var released = 0
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 256) { buffer in
             let block = buffer.baseAddress!, transposed = block + 256
-            for j in 0..<panelCount {
+            for j in range {
                 let destination = base + j * columns * w
                 for group in 0..<(w / 16) {
                     let firstRow = j * w + group * 16
@@ -68,14 +69,10 @@ struct HalfPanels: @unchecked Sendable {
                         }
                     }
                 }
-                // Released in runs of about 2 MB: a page straddling two runs stays mapped.
-                let done = Swift.min(rows, (j + 1) * w) * weight.rowBytes
-                if done - released >= MemoryBudget.hugePageBytes || j == panelCount - 1 {
-                    weight.releasePages(from: released, count: done - released)
-                    released = done
-                }
             }
         }
+        let first = Swift.min(rows, range.lowerBound * w), end = Swift.min(rows, range.upperBound * w)
+        weight.releasePages(from: first * weight.rowBytes, count: (end - first) * weight.rowBytes)
     }
 
     /// Writes row `r` as `columns` floats into `destination` (a token's embedding: a strided gather).

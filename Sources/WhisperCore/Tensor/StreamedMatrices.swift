@@ -16,6 +16,8 @@ final class StreamedMatrices: @unchecked Sendable {
     private let originals: [WeightMatrix]
     /// Where each matrix is copied (byte offsets into `base`).
     private let offsets: [Int]
+    /// The work of `fill`.
+    private let pieces: [Piece]
     /// Whether the copies hold the weights (false after `release`).
     private(set) var isFilled = false
 
@@ -35,6 +37,7 @@ final class StreamedMatrices: @unchecked Sendable {
         bytes = total
         originals = matrices
         self.offsets = offsets
+        pieces = Self.pieces(matrices)
     }
 
     deinit {
@@ -51,25 +54,43 @@ final class StreamedMatrices: @unchecked Sendable {
         return HalfPanels(base: (base + offsets[index]).assumingMemoryBound(to: UInt16.self), rows: m.rows, columns: m.columns)
     }
 
-    /// Copies the weights in again if `release` dropped them.
-    func fill() {
+    /// Copies the weights in again if `release` dropped them, in pieces of about 2 MB spread over the
+    /// executor's threads (each piece releases its source pages when done).
+    func fill(executor: ParallelExecutor = .serial) {
         guard !isFilled else { return }
-        let step = MemoryBudget.hugePageBytes
-        for (index, (m, offset)) in zip(originals, offsets).enumerated() {
-            if let panels = panels(index) {
-                panels.fill(from: m)
-                continue
-            }
-            let count = m.rows * m.rowBytes
-            var done = 0
-            while done < count {
-                let n = Swift.min(step, count - done)
-                (base + offset + done).copyMemory(from: m.base + done, byteCount: n)
-                m.releasePages(from: done, count: n)
-                done += n
+        executor.forEach(pieces.count) { fillPiece(pieces[$0]) }
+        isFilled = true
+    }
+
+    /// A part of one matrix's copy: panels `start..<end` of an f16 matrix, bytes `start..<end` of another.
+    private struct Piece {
+        let matrix: Int
+        let start: Int
+        let end: Int
+    }
+
+    private static func pieces(_ matrices: [WeightMatrix]) -> [Piece] {
+        var pieces: [Piece] = []
+        for (index, m) in matrices.enumerated() {
+            let (count, step) = m.type == .f16
+                ? ((m.rows + HalfPanels.width - 1) / HalfPanels.width,
+                   Swift.max(1, MemoryBudget.hugePageBytes / Swift.max(1, HalfPanels.width * m.rowBytes)))
+                : (m.rows * m.rowBytes, MemoryBudget.hugePageBytes)
+            for start in stride(from: 0, to: count, by: step) {
+                pieces.append(Piece(matrix: index, start: start, end: Swift.min(count, start + step)))
             }
         }
-        isFilled = true
+        return pieces
+    }
+
+    private func fillPiece(_ piece: Piece) {
+        let m = originals[piece.matrix]
+        if let panels = panels(piece.matrix) {
+            panels.fill(from: m, panels: piece.start..<piece.end)
+        } else {
+            (base + offsets[piece.matrix] + piece.start).copyMemory(from: m.base + piece.start, byteCount: piece.end - piece.start)
+            m.releasePages(from: piece.start, count: piece.end - piece.start)
+        }
     }
 
     /// Gives the copies' memory back to the system; `fill` must run before they are read again.
