@@ -204,19 +204,20 @@ enum GEMV {
         let k = weight.columns
         let chunks = k / 32
         let tables = DecodingTables.shared
-        // Each weight row is read from memory once for all activation rows: groups of four share
-        // each decoded weight block, and the rest take the row from cache.
+        // Each weight row is read from memory once for all activation rows: groups of five (a beam
+        // step) share each decoded weight block, and the rest take the row from cache.
         for r in first..<end {
             let b = bias?[r] ?? 0
             let row = weight.row(r)
             var i = 0
-            while n - i >= 4 {
-                let s = dot4(D.self, row, x + i * k, k, sums + i * chunks, chunks, tables)
+            while n - i >= 5 {
+                let s = dot5(D.self, row, x + i * k, k, sums + i * chunks, chunks, tables)
                 out[i * m + r] = b + s.0
                 out[(i + 1) * m + r] = b + s.1
                 out[(i + 2) * m + r] = b + s.2
                 out[(i + 3) * m + r] = b + s.3
-                i += 4
+                out[(i + 4) * m + r] = b + s.4
+                i += 5
             }
             while i < n {
                 out[i * m + r] = b + dot1(D.self, row, x + i * k, k, sums + i * chunks, tables)
@@ -227,7 +228,7 @@ enum GEMV {
 
     /// Σ_p row[p]·x[p] (`sums`: block sums of x, for formats with offsets).
     ///
-    /// Every (weight row, activation row) pair is summed in the same order here and in `dot4`, so a
+    /// Every (weight row, activation row) pair is summed in the same order here and in `dot5`, so a
     /// result depends neither on the batch size nor on the row's position in the batch.
     @inline(__always)
     static func dot1<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>, _ k: Int,
@@ -244,14 +245,14 @@ enum GEMV {
         return a.total + tail
     }
 
-    /// Σ_p row[p]·x_i[p] for four activation rows `x_i = x + i·k` sharing each decoded weight block
+    /// Σ_p row[p]·x_i[p] for five activation rows `x_i = x + i·k` sharing each decoded weight block
     /// (`sums`: block sums of the rows, stride `chunks`).
     @inline(__always)
-    static func dot4<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>,
+    static func dot5<D: WeightRowDecoder>(_: D.Type, _ row: UnsafeRawPointer, _ x: UnsafePointer<Float>,
                                           _ k: Int, _ sums: UnsafePointer<Float>, _ chunks: Int,
-                                          _ tables: DecodingTables) -> (Float, Float, Float, Float) {
-        var a = Accumulator(), b = Accumulator(), c = Accumulator(), d = Accumulator()
-        let xa = x, xb = x + k, xc = x + 2 * k, xd = x + 3 * k
+                                          _ tables: DecodingTables) -> (Float, Float, Float, Float, Float) {
+        var a = Accumulator(), b = Accumulator(), c = Accumulator(), d = Accumulator(), e = Accumulator()
+        let xa = x, xb = x + k, xc = x + 2 * k, xd = x + 3 * k, xe = x + 4 * k
         for j in 0..<chunks {
             let p = row + j * D.chunkBytes
             let o = 32 * j
@@ -260,14 +261,15 @@ enum GEMV {
             b.add(D.self, p, lo, hi, SIMDMemory.load(xb + o), SIMDMemory.load(xb + o + 16), sums[chunks + j])
             c.add(D.self, p, lo, hi, SIMDMemory.load(xc + o), SIMDMemory.load(xc + o + 16), sums[2 * chunks + j])
             d.add(D.self, p, lo, hi, SIMDMemory.load(xd + o), SIMDMemory.load(xd + o + 16), sums[3 * chunks + j])
+            e.add(D.self, p, lo, hi, SIMDMemory.load(xe + o), SIMDMemory.load(xe + o + 16), sums[4 * chunks + j])
         }
-        var ta: Float = 0, tb: Float = 0, tc: Float = 0, td: Float = 0
+        var ta: Float = 0, tb: Float = 0, tc: Float = 0, td: Float = 0, te: Float = 0
         for p in (32 * chunks)..<k {
             let w = D.scalar(row, p)
             ta = ta.addingProduct(w, xa[p]); tb = tb.addingProduct(w, xb[p])
-            tc = tc.addingProduct(w, xc[p]); td = td.addingProduct(w, xd[p])
+            tc = tc.addingProduct(w, xc[p]); td = td.addingProduct(w, xd[p]); te = te.addingProduct(w, xe[p])
         }
-        return (a.total + ta, b.total + tb, c.total + tc, d.total + td)
+        return (a.total + ta, b.total + tb, c.total + tc, d.total + td, e.total + te)
     }
 
     /// Running sums for one (weight row, activation row) pair.

@@ -101,7 +101,8 @@ final class MatmulTests: XCTestCase {
     }
 
     /// The decoder's expanded 4- and 5-bit matrices give exactly the packed blocks' results (single
-    /// rows, groups of four, and fused query/key/value), and other formats are not expanded.
+    /// rows, groups of five, and fused query/key/value), the same for a row alone or in a group, and
+    /// other formats are not expanded.
     func testExpandedBlocksGiveThePackedResultsBitForBit() throws {
         var random = TestRandom(seed: 43)
         for type in [GGMLTensorType.q4_0, .q4_1, .q5_0, .q5_1] {
@@ -109,7 +110,7 @@ final class MatmulTests: XCTestCase {
             let expanded = weights.matrix.expandingBlocks()
             XCTAssertNotNil(expanded.expanded, "\(type) is expanded")
             let bias = random.floats(75)
-            for n in [1, 3, 6] {
+            for n in [1, 3, 6, 8] {          // up to gemvMaxRows: the GEMV
                 let x = random.floats(n * 160)
                 var packed = [Float](repeating: .nan, count: n * 75), fast = packed
                 for (matrix, output) in [(weights.matrix, 0), (expanded, 1)] {
@@ -118,6 +119,13 @@ final class MatmulTests: XCTestCase {
                     if output == 0 { packed = out } else { fast = out }
                 }
                 XCTAssertBitwiseEqual(packed, fast, "\(type), \(n) rows")
+                for i in 0..<n {
+                    var alone = [Float](repeating: .nan, count: 75)
+                    Array(x[(i * 160)..<((i + 1) * 160)]).withUnsafeBufferPointer { xp in
+                        matmul(xp.baseAddress!, rows: 1, weight: expanded, bias: bias, into: &alone, executor: .serial)
+                    }
+                    XCTAssertBitwiseEqual(alone, Array(fast[(i * 75)..<((i + 1) * 75)]), "\(type): row \(i) of \(n) alone")
+                }
                 var q = [Float](repeating: .nan, count: n * 75), k = q, v = q
                 x.withUnsafeBufferPointer { xp in
                     GEMV.multiply(xp.baseAddress!, rows: n, .init(weight: expanded, bias: bias, out: &q),
