@@ -233,12 +233,25 @@ private struct AttentionScores<V: AttentionValues>: ParallelLoop {
             let n = TransposedKeyBlocks.positions
             for first in stride(from: keyRange.lowerBound, to: keyRange.upperBound, by: n) {
                 let block = key + 2 * first * s.width, count = Swift.min(n, s.keyRows - first)
-                for i in 0..<s.queryRows {
-                    let q = query + i * s.width, scores = layout.scores(row: i)
+                func store(_ sums: SIMD16<Float>, row i: Int, head h: Int) {
+                    SIMDMemory.store(SIMD16(repeating: scale) * sums, layout.scores(row: i) + h * s.keyRows + first, count: count)
+                }
+                var i = 0
+                while s.queryRows - i >= 5 {                          // a beam step: each key block widened once
                     for h in 0..<s.heads {
-                        let sums = TransposedKeyBlocks.scores(query: q + h * hd, head: block + 2 * h * hd * n, headWidth: hd)
-                        SIMDMemory.store(SIMD16(repeating: scale) * sums, scores + h * s.keyRows + first, count: count)
+                        let sums = TransposedKeyBlocks.scores(fiveQueries: query + i * s.width + h * hd, queryStride: s.width,
+                                                              head: block + 2 * h * hd * n, headWidth: hd)
+                        store(sums.0, row: i, head: h); store(sums.1, row: i + 1, head: h); store(sums.2, row: i + 2, head: h)
+                        store(sums.3, row: i + 3, head: h); store(sums.4, row: i + 4, head: h)
                     }
+                    i += 5
+                }
+                while i < s.queryRows {
+                    for h in 0..<s.heads {
+                        let sums = TransposedKeyBlocks.scores(query: query + i * s.width + h * hd, head: block + 2 * h * hd * n, headWidth: hd)
+                        store(sums, row: i, head: h)
+                    }
+                    i += 1
                 }
             }
         }

@@ -208,8 +208,26 @@ final class NetworkOpsTests: XCTestCase {
         let vHalf = v.map { HalfPrecision.bits(from: $0) }
         let kRounded = k.map { HalfPrecision.float(fromBits: HalfPrecision.bits(from: $0)) }
         let vRounded = vHalf.map { HalfPrecision.float(fromBits: $0) }
-        for tq in [1, 5, 20] {
+        func run(_ q: [Float], _ tq: Int, threads: Int) -> [Float] {
+            var out = [Float](repeating: .nan, count: tq * d)
+            kHalf.withUnsafeBytes { kb in
+                vHalf.withUnsafeBytes { vb in
+                    attention(query: q, queryRows: tq, transposedKeyBlocks: kb.baseAddress!, halfPrecisionValues: vb.baseAddress!,
+                              keyRows: tk, width: d, heads: heads, output: &out,
+                              executor: ParallelExecutor(threads: threads), scratch: nil)
+                }
+            }
+            return out
+        }
+        for tq in [1, 5, 7, 20] {
             let q = random.floats(tq * d, scale: 3)
+            if tq < 16 {
+                // A beam step's rows (scored five at a time) give what each row gives alone.
+                for r in 0..<tq {
+                    XCTAssertBitwiseEqual(run(Array(q[(r * d)..<((r + 1) * d)]), 1, threads: 2),
+                                          Array(run(q, tq, threads: 2)[(r * d)..<((r + 1) * d)]), "row \(r) of \(tq) alone")
+                }
+            }
             let expected = referenceAttention(q: q, k: kRounded, v: vRounded, tq: tq, tk: tk, d: d, heads: heads, causalOffset: nil)
             var outputs: [[Float]] = []
             for threads in [1, 2, 3] {
