@@ -10,7 +10,8 @@ enum BenchCommand {
                whisper-cli bench --front-end -m MODEL -f FILE [-t N]
 
         Measures the engine on MODEL: the log-mel front end and the encoder on one 30 s window,
-        the decoder's time per token (greedy, warm key/value cache), and the peak resident memory.
+        the decoder's time per token (greedy, warm key/value cache) and per step of five sequences
+        decoded together (a beam search's step, without its bookkeeping), and the peak resident memory.
         Figures are medians of --runs runs (default 5) after one warm-up run.
 
           -m, --model FNAME   model file
@@ -92,6 +93,7 @@ enum BenchCommand {
                   encoder        \(ms(ModelBenchmark.median(figures.encoderRuns)))   median   (min \(ms(figures.encoderRuns.min() ?? 0)))
                   cross K/V      \(ms(ModelBenchmark.median(figures.crossAttentionRuns)))   median   (and the decoder's weight copies)
                   decoder/token  \(ms(ModelBenchmark.median(figures.decoderPerTokenRuns)))   median   (min \(ms(figures.decoderPerTokenRuns.min() ?? 0)))
+                  5-row step     \(ms(ModelBenchmark.median(figures.beamStepRuns)))   median   (five sequences at once, as a beam step)
                   peak RSS       \(String(format: "%8.1f MiB", ProcessMemory.peakResidentMiB()))
 
                 """)

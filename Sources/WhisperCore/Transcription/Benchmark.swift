@@ -1,7 +1,8 @@
 import Foundation
 
 /// Measures the engine's parts on a loaded model, in the spirit of whisper.cpp's `bench`:
-/// the encoder on one 30-second window and the decoder's time per token with a warm cache.
+/// the encoder on one 30-second window, the decoder's time per token with a warm cache, and its
+/// time per step of five sequences (a beam search's batch).
 public struct ModelBenchmark {
     public struct Figures: Sendable {
         /// Seconds for each encoder run.
@@ -11,6 +12,9 @@ public struct ModelBenchmark {
         public var crossAttentionRuns: [Double] = []
         /// Seconds per token for each decoder run.
         public var decoderPerTokenRuns: [Double] = []
+        /// Seconds per step of five sequences decoded together (a beam search's step, without its
+        /// bookkeeping), for each run.
+        public var beamStepRuns: [Double] = []
         /// Seconds to compute the log-mel spectrogram of 30 s of audio, per run.
         public var melRuns: [Double] = []
     }
@@ -60,24 +64,26 @@ public struct ModelBenchmark {
             }
         }
         guard let cross else { return figures }
-        let cache = try decoder.makeCache(slots: 1)
         let specials = tokenizer.specialTokens
         let count = min(tokensPerRun, h.nTextCtx - 1)
-        for run in 0...runs {
-            cache.reset()
-            var token = specials.startOfTranscript
-            let clock = Date()
-            var next = [(slot: 0, token: token)]
-            for _ in 0..<count {
-                next[0].token = token
-                let logits = decoder.decodeNext(next, cache: cache, cross: cross, executor: executor)
-                // Follow the text tokens the model likes best, as greedy decoding would.
-                var best = 0
-                var bestValue = -Float.infinity
-                for i in 0..<specials.endOfText where logits[i] > bestValue { best = i; bestValue = logits[i] }
-                token = best
+        // Each sequence follows the text token its row likes best, as greedy decoding would (the
+        // choice is a vector scan, not to weigh on the figure).
+        func bestText(_ logits: UnsafeBufferPointer<Float>, row: Int) -> Int {
+            let start = row * h.nVocab
+            return TokenSampler.topTwo(UnsafeBufferPointer(rebasing: logits[start..<(start + specials.endOfText)])).0
+        }
+        for (slots, into) in [(1, \Figures.decoderPerTokenRuns), (5, \Figures.beamStepRuns)] {
+            let cache = try decoder.makeCache(slots: slots)
+            for run in 0...runs {
+                cache.reset()
+                var next = (0..<slots).map { (slot: $0, token: specials.startOfTranscript) }
+                let clock = Date()
+                for _ in 0..<count {
+                    let logits = decoder.decodeNext(next, cache: cache, cross: cross, executor: executor)
+                    for i in 0..<slots { next[i].token = bestText(logits, row: i) }
+                }
+                if run > 0 { figures[keyPath: into].append(-clock.timeIntervalSinceNow / Double(count)) }
             }
-            if run > 0 { figures.decoderPerTokenRuns.append(-clock.timeIntervalSinceNow / Double(count)) }
         }
         return figures
     }

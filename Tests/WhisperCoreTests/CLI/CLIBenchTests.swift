@@ -1,0 +1,23 @@
+import Foundation
+import XCTest
+
+/// `whisper-cli bench`: the model figures it prints (their values are machine-dependent and not
+/// checked), and a clear failure for a model that is not there.
+final class CLIBenchTests: XCTestCase {
+    func testModelBenchPrintsEveryFigure() throws {
+        let model = try SharedData.model("nano-synthetic-f16.bin")
+        let out = try CLIRunner.run(["bench", "-m", model, "-t", "2", "--runs", "1", "--tokens", "8"])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        for label in ["load", "mel (30 s)", "encoder", "cross K/V", "decoder/token", "5-row step", "peak RSS"] {
+            let line = out.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
+            XCTAssertNotNil(line, "\(label) in:\n\(out.stdout)")
+            if let line, label != "peak RSS" { XCTAssertTrue(line.contains(" ms"), String(line)) }
+        }
+    }
+
+    func testMissingModelFailsWithItsName() throws {
+        let out = try CLIRunner.run(["bench", "-m", "/nonexistent/model.bin", "--runs", "1"])
+        XCTAssertNotEqual(out.status, 0)
+        XCTAssertTrue(out.stderr.contains("/nonexistent/model.bin"), out.stderr)
+    }
+}
