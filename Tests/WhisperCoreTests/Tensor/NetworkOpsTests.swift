@@ -175,6 +175,8 @@ final class NetworkOpsTests: XCTestCase {
         _ = checkAttention(tq: 2, tk: 203, d: 384, heads: 6, causalOffset: 201, seed: 11)    // 16-key blocks and a tail
         _ = checkAttention(tq: 3, tk: 150, d: 512, heads: 8, causalOffset: nil, seed: 13)    // head pairs: a pass of 3, one of 1
         _ = checkAttention(tq: 1, tk: 40, d: 256, heads: 4, causalOffset: 38, seed: 14)      // a pass of 2 pairs
+        _ = checkAttention(tq: 6, tk: 300, d: 192, heads: 3, causalOffset: nil, seed: 15)    // five rows at once, odd heads
+        _ = checkAttention(tq: 5, tk: 60, d: 384, heads: 6, causalOffset: 55, seed: 16)      // causal: rows see different keys
     }
 
     /// The cross-attention key layout: 16 positions at a time, transposed, the last block padded with
