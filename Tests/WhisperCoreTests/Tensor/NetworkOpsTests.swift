@@ -231,18 +231,7 @@ final class NetworkOpsTests: XCTestCase {
                 }
             }
             let expected = referenceAttention(q: q, k: kRounded, v: vRounded, tq: tq, tk: tk, d: d, heads: heads, causalOffset: nil)
-            var outputs: [[Float]] = []
-            for threads in [1, 2, 3] {
-                var out = [Float](repeating: .nan, count: tq * d)
-                kHalf.withUnsafeBytes { kb in
-                    vHalf.withUnsafeBytes { vb in
-                        attention(query: q, queryRows: tq, transposedKeyBlocks: kb.baseAddress!, halfPrecisionValues: vb.baseAddress!,
-                                  keyRows: tk, width: d, heads: heads, output: &out,
-                                  executor: ParallelExecutor(threads: threads), scratch: nil)
-                    }
-                }
-                outputs.append(out)
-            }
+            let outputs = [1, 2, 3].map { run(q, tq, threads: $0) }
             XCTAssertBitwiseEqual(outputs[0], outputs[1], "\(tq) queries: 1 vs 2 threads")
             XCTAssertBitwiseEqual(outputs[0], outputs[2], "\(tq) queries: 1 vs 3 threads")
             for i in 0..<(tq * d) where !(abs(Double(outputs[0][i]) - expected[i]) <= 2e-6) {
