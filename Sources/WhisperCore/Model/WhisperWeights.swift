@@ -197,20 +197,21 @@ private struct WeightTableReader {
 extension DecoderWeights {
     /// These weights prepared for decoding a token at a time: every matrix the decoder multiplies by
     /// one token's activations (not the cross-attention keys and values, projected once per window)
-    /// is expanded where the format benefits (see `ExpandedBlocks`), and the others are copied out of
-    /// the mapped model file into huge pages (see `StreamedMatrices`).
+    /// is laid out in panels for the few-row products — block formats at once (`QuantizedPanels`),
+    /// the others copied out of the mapped model file when the decoder first needs them
+    /// (`StreamedMatrices`: f16 as `HalfPanels`, f32 byte for byte).
     /// Also returns the copies, which the decoder drops and makes again around each encoder run.
     func preparedForDecoding() -> (weights: DecoderWeights, copies: StreamedMatrices?) {
-        func copied(_ m: WeightMatrix) -> Bool { m.expanded == nil && m.mappedFile != nil }
+        func copied(_ m: WeightMatrix) -> Bool { m.quantizedPanels == nil && m.mappedFile != nil }
         var originals: [WeightMatrix] = []
-        let expanded = mapPerTokenMatrices { m in
-            let e = m.expandingBlocks()
-            if copied(e) { originals.append(e) }
-            return e
+        let paneled = mapPerTokenMatrices { m in
+            let p = m.withQuantizedPanels()
+            if copied(p) { originals.append(p) }
+            return p
         }
-        guard !originals.isEmpty, let copies = StreamedMatrices(originals) else { return (expanded, nil) }
+        guard !originals.isEmpty, let copies = StreamedMatrices(originals) else { return (paneled, nil) }
         var next = 0
-        let weights = expanded.mapPerTokenMatrices { m in
+        let weights = paneled.mapPerTokenMatrices { m in
             guard copied(m) else { return m }
             defer { next += 1 }
             return copies.matrix(next)

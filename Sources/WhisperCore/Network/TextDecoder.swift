@@ -37,8 +37,8 @@ public final class TextDecoder: @unchecked Sendable {
     /// Scratch of the few-query attention (scores and partial sums), sized for the longest key list.
     private var attentionScratch = FloatBuffer(count: 0)
 
-    /// The per-token matrices are prepared for matrix–vector products: 4- and 5-bit weights expanded
-    /// (`ExpandedBlocks`), the others copied into huge pages (`StreamedMatrices`).
+    /// The per-token matrices are prepared for few-row products (see
+    /// `DecoderWeights.preparedForDecoding`).
     public init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
         (self.weights, weightCopies) = weights.preparedForDecoding()
         self.hyperparameters = hyperparameters

@@ -23,11 +23,10 @@ enum GEMV {
                          bias: UnsafePointer<Float>?, into out: UnsafeMutablePointer<Float>,
                          executor: ParallelExecutor) {
         if let panels = weight.panels {
-            let loop = PanelPieces(x: x, n: n, .init(panels, bias, out, threads: executor.threads))
-            return executor.forEach(loop.pieces, loop)
+            return PanelProducts.multiply(x, rows: n, panels, bias: bias, into: out, executor: executor)
         }
-        if let expanded = weight.expanded {
-            return multiply(ExpandedBlockDecoder.self, x, n, Rows(expanded), bias, out, executor)
+        if let panels = weight.quantizedPanels {
+            return PanelProducts.multiply(x, rows: n, panels, bias: bias, into: out, executor: executor)
         }
         let rows = Rows(weight)
         switch weight.type {
@@ -52,10 +51,6 @@ enum GEMV {
             (base, rowBytes, rows, columns) = (weight.base, weight.rowBytes, weight.rows, weight.columns)
         }
 
-        init(_ expanded: ExpandedBlocks) {
-            (base, rowBytes, rows, columns) = (UnsafeRawPointer(expanded.base), expanded.rowBytes, expanded.rows, expanded.columns)
-        }
-
         /// Start of row `r`.
         @inline(__always) func row(_ r: Int) -> UnsafeRawPointer { base + r * rowBytes }
     }
@@ -73,21 +68,17 @@ enum GEMV {
     static func multiply(_ x: UnsafePointer<Float>, rows n: Int, _ a: Projection, _ b: Projection, _ c: Projection,
                          executor: ParallelExecutor) {
         let type = a.weight.type, k = a.weight.columns
-        guard b.weight.type == type, c.weight.type == type, b.weight.columns == k, c.weight.columns == k,
-              (a.weight.expanded == nil) == (b.weight.expanded == nil), (a.weight.expanded == nil) == (c.weight.expanded == nil)
+        guard b.weight.type == type, c.weight.type == type, b.weight.columns == k, c.weight.columns == k
         else {
             for p in [a, b, c] { multiply(x, rows: n, weight: p.weight, bias: p.bias, into: p.out, executor: executor) }
             return
         }
         if let pa = a.weight.panels, let pb = b.weight.panels, let pc = c.weight.panels {
-            return withBiases(a.bias, b.bias, c.bias) { ba, bb, bc in
-                let t = executor.threads
-                let loop = PanelPieces(x: x, n: n, .init(pa, ba, a.out, threads: t), .init(pb, bb, b.out, threads: t),
-                                       .init(pc, bc, c.out, threads: t))
-                executor.forEach(loop.pieces, loop)
-            }
+            return PanelProducts.multiply(x, rows: n, (pa, a.bias, a.out), (pb, b.bias, b.out), (pc, c.bias, c.out), executor: executor)
         }
-        if a.weight.expanded != nil { return multiply(ExpandedBlockDecoder.self, x, n, a, b, c, executor) }
+        if let pa = a.weight.quantizedPanels, let pb = b.weight.quantizedPanels, let pc = c.weight.quantizedPanels {
+            return PanelProducts.multiply(x, rows: n, (pa, a.bias, a.out), (pb, b.bias, b.out), (pc, c.bias, c.out), executor: executor)
+        }
         switch type {
         case .f32: multiply(F32Decoder.self, x, n, a, b, c, executor)
         case .f16: multiply(F16Decoder.self, x, n, a, b, c, executor)
@@ -146,8 +137,7 @@ enum GEMV {
         init(x: UnsafePointer<Float>, n: Int, a: Projection, b: Projection, c: Projection, sums: UnsafePointer<Float>,
              threads: Int) {
             (self.x, self.n, self.a, self.b, self.c, self.sums) = (x, n, a, b, c, sums)
-            func rows(_ p: Projection) -> Rows { p.weight.expanded.map(Rows.init) ?? Rows(p.weight) }
-            (rowsA, rowsB, rowsC) = (rows(a), rows(b), rows(c))
+            (rowsA, rowsB, rowsC) = (Rows(a.weight), Rows(b.weight), Rows(c.weight))
             sizeA = GEMV.rowsPerPiece(rowsA.rows, rowBytes: rowsA.rowBytes, threads: threads)
             sizeB = GEMV.rowsPerPiece(rowsB.rows, rowBytes: rowsB.rowBytes, threads: threads)
             sizeC = GEMV.rowsPerPiece(rowsC.rows, rowBytes: rowsC.rowBytes, threads: threads)
@@ -296,168 +286,5 @@ enum GEMV {
 
         @inline(__always)
         var total: Float { SIMDMemory.sum(lo + hi) + offsets }
-    }
-
-    // MARK: f16 panels
-
-    /// One product over `HalfPanels`: its panels cut into pieces of whole panels.
-    struct PanelProduct {
-        let panels: HalfPanels
-        let bias: UnsafePointer<Float>?
-        let out: UnsafeMutablePointer<Float>
-        let panelsPerPiece: Int
-        var pieces: Int { (panels.panelCount + panelsPerPiece - 1) / panelsPerPiece }
-
-        init(_ panels: HalfPanels, _ bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>, threads: Int) {
-            (self.panels, self.bias, self.out) = (panels, bias, out)
-            // As `rowsPerPiece`, in whole panels: two pieces per thread, none over about 640 KB.
-            let balanced = panels.panelCount / (2 * threads)
-            let bounded = 640 * 1024 / (2 * HalfPanels.width * Swift.max(1, panels.columns))
-            panelsPerPiece = Swift.max(1, Swift.min(balanced, bounded))
-        }
-    }
-
-    /// Up to three products of the same activations in one parallel loop (pieces numbered one
-    /// product after another).
-    private struct PanelPieces: ParallelLoop {
-        let x: UnsafePointer<Float>, n: Int
-        let a: PanelProduct, b: PanelProduct?, c: PanelProduct?
-        let pieces: Int
-
-        init(x: UnsafePointer<Float>, n: Int, _ a: PanelProduct, _ b: PanelProduct? = nil, _ c: PanelProduct? = nil) {
-            (self.x, self.n, self.a, self.b, self.c) = (x, n, a, b, c)
-            pieces = a.pieces + (b?.pieces ?? 0) + (c?.pieces ?? 0)
-        }
-
-        @inline(__always)
-        func run(_ piece: Int) {
-            var local = piece
-            var product = a
-            if local >= a.pieces, let b {
-                local -= a.pieces
-                product = b
-                if local >= b.pieces, let c { local -= b.pieces; product = c }
-            }
-            let first = local * product.panelsPerPiece
-            let end = Swift.min(product.panels.panelCount, first + product.panelsPerPiece)
-            for j in first..<end { multiplyPanel(j, product) }
-        }
-
-        /// All activation rows times panel `j`: five rows at a time, then one at a time.
-        @inline(__always)
-        private func multiplyPanel(_ j: Int, _ p: PanelProduct) {
-            let k = p.panels.columns, m = p.panels.rows
-            let w = p.panels.panel(j)
-            let firstOutput = j * HalfPanels.width
-            let valid = Swift.min(HalfPanels.width, m - firstOutput)
-            var i = 0
-            while n - i >= 5 {
-                let s = GEMV.panelTimesFiveRows(w, x + i * k, k)
-                for r in 0..<5 {
-                    store(s[4 * r], s[4 * r + 1], s[4 * r + 2], s[4 * r + 3], p, row: i + r, firstOutput, valid)
-                }
-                i += 5
-            }
-            while i < n {
-                let s = GEMV.panelTimesRow(w, x + i * k, k)
-                store(s.0, s.1, s.2, s.3, p, row: i, firstOutput, valid)
-                i += 1
-            }
-        }
-
-        @inline(__always)
-        private func store(_ s0: SIMD16<Float>, _ s1: SIMD16<Float>, _ s2: SIMD16<Float>, _ s3: SIMD16<Float>,
-                           _ p: PanelProduct, row: Int, _ firstOutput: Int, _ valid: Int) {
-            let out = p.out + row * p.panels.rows + firstOutput
-            let bias = p.bias.map { $0 + firstOutput }
-            if valid == HalfPanels.width {
-                if let bias {
-                    SIMDMemory.store(s0 + SIMDMemory.load(bias), out); SIMDMemory.store(s1 + SIMDMemory.load(bias + 16), out + 16)
-                    SIMDMemory.store(s2 + SIMDMemory.load(bias + 32), out + 32); SIMDMemory.store(s3 + SIMDMemory.load(bias + 48), out + 48)
-                } else {
-                    SIMDMemory.store(s0, out); SIMDMemory.store(s1, out + 16)
-                    SIMDMemory.store(s2, out + 32); SIMDMemory.store(s3, out + 48)
-                }
-                return
-            }
-            // The last, partial panel.
-            for q in 0..<4 where 16 * q < valid {
-                let s = q == 0 ? s0 : q == 1 ? s1 : q == 2 ? s2 : s3
-                let count = Swift.min(16, valid - 16 * q)
-                let b = bias.map { SIMDMemory.load($0 + 16 * q, count: count, fill: 0) } ?? SIMD16()
-                SIMDMemory.store(s + b, out + 16 * q, count: count)
-            }
-        }
-    }
-
-    /// The 64 outputs of one panel for one activation row: four vectors of 16.
-    @inline(__always)
-    static func panelTimesRow(_ w: UnsafePointer<UInt16>, _ x: UnsafePointer<Float>, _ k: Int)
-        -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
-        var s0 = SIMD16<Float>(), s1 = s0, s2 = s0, s3 = s0
-        for p in 0..<k {
-            let v = UnsafeRawPointer(w + p * HalfPanels.width)
-            let xp = SIMD16<Float>(repeating: x[p])
-            s0 = s0.addingProduct(HalfPrecision.loadFloats(v), xp)
-            s1 = s1.addingProduct(HalfPrecision.loadFloats(v + 32), xp)
-            s2 = s2.addingProduct(HalfPrecision.loadFloats(v + 64), xp)
-            s3 = s3.addingProduct(HalfPrecision.loadFloats(v + 96), xp)
-        }
-        return (s0, s1, s2, s3)
-    }
-
-    /// The 64 outputs of one panel for five activation rows `x + r·k`: 20 accumulators, each weight
-    /// vector widened once for all five rows. Row `r`'s outputs are elements `4r ..< 4r + 4`; each is
-    /// summed exactly as in `panelTimesRow`.
-    @inline(__always)
-    static func panelTimesFiveRows(_ w: UnsafePointer<UInt16>, _ x: UnsafePointer<Float>, _ k: Int) -> FiveRowSums {
-        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-        var c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0
-        for p in 0..<k {
-            let v = UnsafeRawPointer(w + p * HalfPanels.width)
-            let w0 = HalfPrecision.loadFloats(v), w1 = HalfPrecision.loadFloats(v + 32)
-            let w2 = HalfPrecision.loadFloats(v + 64), w3 = HalfPrecision.loadFloats(v + 96)
-            let xa = SIMD16<Float>(repeating: x[p]), xb = SIMD16<Float>(repeating: x[k + p])
-            let xc = SIMD16<Float>(repeating: x[2 * k + p]), xd = SIMD16<Float>(repeating: x[3 * k + p])
-            let xe = SIMD16<Float>(repeating: x[4 * k + p])
-            a0 = a0.addingProduct(w0, xa); a1 = a1.addingProduct(w1, xa); a2 = a2.addingProduct(w2, xa); a3 = a3.addingProduct(w3, xa)
-            b0 = b0.addingProduct(w0, xb); b1 = b1.addingProduct(w1, xb); b2 = b2.addingProduct(w2, xb); b3 = b3.addingProduct(w3, xb)
-            c0 = c0.addingProduct(w0, xc); c1 = c1.addingProduct(w1, xc); c2 = c2.addingProduct(w2, xc); c3 = c3.addingProduct(w3, xc)
-            d0 = d0.addingProduct(w0, xd); d1 = d1.addingProduct(w1, xd); d2 = d2.addingProduct(w2, xd); d3 = d3.addingProduct(w3, xd)
-            e0 = e0.addingProduct(w0, xe); e1 = e1.addingProduct(w1, xe); e2 = e2.addingProduct(w2, xe); e3 = e3.addingProduct(w3, xe)
-        }
-        return FiveRowSums(a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3, e0, e1, e2, e3)
-    }
-
-    /// Twenty accumulators, row-major (five rows of four vectors).
-    struct FiveRowSums {
-        private let v: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
-                        SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-
-        @inline(__always)
-        init(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>, _ v3: SIMD16<Float>, _ v4: SIMD16<Float>,
-             _ v5: SIMD16<Float>, _ v6: SIMD16<Float>, _ v7: SIMD16<Float>, _ v8: SIMD16<Float>, _ v9: SIMD16<Float>,
-             _ v10: SIMD16<Float>, _ v11: SIMD16<Float>, _ v12: SIMD16<Float>, _ v13: SIMD16<Float>, _ v14: SIMD16<Float>,
-             _ v15: SIMD16<Float>, _ v16: SIMD16<Float>, _ v17: SIMD16<Float>, _ v18: SIMD16<Float>, _ v19: SIMD16<Float>) {
-            v = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19)
-        }
-
-        @inline(__always)
-        subscript(_ i: Int) -> SIMD16<Float> {
-            withUnsafeBytes(of: v) { $0.load(fromByteOffset: i * MemoryLayout<SIMD16<Float>>.stride, as: SIMD16<Float>.self) }
-        }
-    }
-
-    /// Calls `body` with pointers to the three optional biases.
-    @inline(__always)
-    private static func withBiases<R>(_ a: [Float]?, _ b: [Float]?, _ c: [Float]?,
-                                      _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
-        func with<T>(_ v: [Float]?, _ f: (UnsafePointer<Float>?) -> T) -> T {
-            guard let v else { return f(nil) }
-            return v.withUnsafeBufferPointer { f($0.baseAddress) }
-        }
-        return with(a) { pa in with(b) { pb in with(c) { pc in body(pa, pb, pc) } } }
     }
 }

@@ -14,15 +14,13 @@
 /// whatever the number of activation rows or their position, so results do not depend on the batch.
 /// Rows past the end of the matrix are stored as zeros. The same bytes as the row-major matrix
 /// (plus padding to a whole panel): the panels replace the copy `StreamedMatrices` makes.
-struct HalfPanels: @unchecked Sendable {
-    static let width = 64
-
+struct HalfPanels: OutputPanels, @unchecked Sendable {
     /// Halves (UInt16 bit patterns).
     let base: UnsafeMutablePointer<UInt16>
     let rows: Int
     let columns: Int
 
-    var panelCount: Int { (rows + Self.width - 1) / Self.width }
+    var bytesPerRow: Int { 2 * columns }
 
     static func byteCount(rows: Int, columns: Int) -> Int {
         (rows + width - 1) / width * width * columns * 2
@@ -90,5 +88,44 @@ struct HalfPanels: @unchecked Sendable {
             SIMDMemory.store(HalfPrecision.loadFloats(s), destination + 32 * k)
             SIMDMemory.store(HalfPrecision.loadFloats(s + 32), destination + 32 * k + 16)
         }
+    }
+
+    // MARK: products (see `PanelProducts`)
+
+    @inline(__always)
+    func timesRow(_ j: Int, _ x: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+        let w = panel(j)
+        var s0 = SIMD16<Float>(), s1 = s0, s2 = s0, s3 = s0
+        for p in 0..<columns {
+            let v = UnsafeRawPointer(w + p * Self.width)
+            let xp = SIMD16<Float>(repeating: x[p])
+            s0 = s0.addingProduct(HalfPrecision.loadFloats(v), xp)
+            s1 = s1.addingProduct(HalfPrecision.loadFloats(v + 32), xp)
+            s2 = s2.addingProduct(HalfPrecision.loadFloats(v + 64), xp)
+            s3 = s3.addingProduct(HalfPrecision.loadFloats(v + 96), xp)
+        }
+        return (s0, s1, s2, s3)
+    }
+
+    /// Twenty accumulators; each weight vector widened once for all five rows.
+    @inline(__always)
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums {
+        let w = panel(j), k = columns
+        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+        var c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0
+        for p in 0..<k {
+            let v = UnsafeRawPointer(w + p * Self.width)
+            let w0 = HalfPrecision.loadFloats(v), w1 = HalfPrecision.loadFloats(v + 32)
+            let w2 = HalfPrecision.loadFloats(v + 64), w3 = HalfPrecision.loadFloats(v + 96)
+            let xa = SIMD16<Float>(repeating: x[p]), xb = SIMD16<Float>(repeating: x[k + p])
+            let xc = SIMD16<Float>(repeating: x[2 * k + p]), xd = SIMD16<Float>(repeating: x[3 * k + p])
+            let xe = SIMD16<Float>(repeating: x[4 * k + p])
+            a0 = a0.addingProduct(w0, xa); a1 = a1.addingProduct(w1, xa); a2 = a2.addingProduct(w2, xa); a3 = a3.addingProduct(w3, xa)
+            b0 = b0.addingProduct(w0, xb); b1 = b1.addingProduct(w1, xb); b2 = b2.addingProduct(w2, xb); b3 = b3.addingProduct(w3, xb)
+            c0 = c0.addingProduct(w0, xc); c1 = c1.addingProduct(w1, xc); c2 = c2.addingProduct(w2, xc); c3 = c3.addingProduct(w3, xc)
+            d0 = d0.addingProduct(w0, xd); d1 = d1.addingProduct(w1, xd); d2 = d2.addingProduct(w2, xd); d3 = d3.addingProduct(w3, xd)
+            e0 = e0.addingProduct(w0, xe); e1 = e1.addingProduct(w1, xe); e2 = e2.addingProduct(w2, xe); e3 = e3.addingProduct(w3, xe)
+        }
+        return FiveRowSums(a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3, e0, e1, e2, e3)
     }
 }

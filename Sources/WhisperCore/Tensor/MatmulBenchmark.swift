@@ -11,7 +11,7 @@ public enum MatmulBenchmark {
         public let depth: Int
         public let outputs: Int
         public let type: GGMLTensorType
-        /// f16 weights in the decoder's panel layout (`HalfPanels`) rather than as rows.
+        /// Weights in the decoder's panel layout (`HalfPanels`, `QuantizedPanels`) rather than as rows.
         public let panels: Bool
 
         public init(rows: Int, depth: Int, outputs: Int, type: GGMLTensorType, panels: Bool = false) {
@@ -19,7 +19,7 @@ public enum MatmulBenchmark {
             self.depth = depth
             self.outputs = outputs
             self.type = type
-            self.panels = panels && type == .f16
+            self.panels = panels && type != .f32
         }
 
         public var flops: Double { 2 * Double(rows) * Double(depth) * Double(outputs) }
@@ -62,8 +62,8 @@ public enum MatmulBenchmark {
              Case(rows: 1, depth: 384, outputs: 51864, type: type),
              Case(rows: 5, depth: 384, outputs: 51864, type: type)]
             + (type == .f16 ? [Case(rows: 1, depth: 384, outputs: 1536, type: type, panels: true),
-                               Case(rows: 1, depth: 1536, outputs: 384, type: type, panels: true),
-                               Case(rows: 1, depth: 384, outputs: 51864, type: type, panels: true),
+                               Case(rows: 1, depth: 1536, outputs: 384, type: type, panels: true)] : [])
+            + (type != .f32 ? [Case(rows: 1, depth: 384, outputs: 51864, type: type, panels: true),
                                Case(rows: 5, depth: 384, outputs: 51864, type: type, panels: true)] : [])
         }
     }
@@ -83,7 +83,9 @@ public enum MatmulBenchmark {
             let panelBytes = c.panels ? HalfPanels.byteCount(rows: c.outputs, columns: c.depth) : 0
             let panelStorage = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(panelBytes, 1), alignment: 64)
             defer { panelStorage.deallocate() }
-            if c.panels {
+            if c.panels && c.type.isQuantized {
+                matrix = matrix.withQuantizedPanels()
+            } else if c.panels {
                 let panels = HalfPanels(base: panelStorage.assumingMemoryBound(to: UInt16.self), rows: c.outputs, columns: c.depth)
                 panels.fill(from: matrix)
                 matrix = matrix.using(panels)

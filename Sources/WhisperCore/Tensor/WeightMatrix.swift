@@ -11,8 +11,9 @@ public struct WeightMatrix: @unchecked Sendable {
     public let base: UnsafeRawPointer
     /// Keeps the storage behind `base` alive (the mapped model file or a heap buffer).
     public let owner: AnyObject
-    /// The same weights re-laid out for fast matrix–vector products, where made (see `ExpandedBlocks`).
-    private(set) var expanded: ExpandedBlocks?
+    /// The same block-quantized weights re-laid out for the decoder's few-row products, where made
+    /// (see `QuantizedPanels`).
+    private(set) var quantizedPanels: QuantizedPanels?
     /// The same f16 weights in panels for the few-row products, where made (see `HalfPanels`); only
     /// readable while their owner (`StreamedMatrices`) is filled.
     private(set) var panels: HalfPanels?
@@ -26,12 +27,12 @@ public struct WeightMatrix: @unchecked Sendable {
         self.owner = owner
     }
 
-    /// This matrix with its blocks also expanded for the matrix–vector products, for the 4- and
-    /// 5-bit formats; otherwise (or when memory is short) this matrix unchanged.
-    func expandingBlocks() -> WeightMatrix {
-        guard expanded == nil, let blocks = ExpandedBlocks(self) else { return self }
+    /// This matrix with its blocks also laid out as `QuantizedPanels` for the few-row products, for
+    /// the block formats; otherwise (or when memory is short) this matrix unchanged.
+    func withQuantizedPanels() -> WeightMatrix {
+        guard quantizedPanels == nil, type.isQuantized, let panels = QuantizedPanels(self) else { return self }
         var copy = self
-        copy.expanded = blocks
+        copy.quantizedPanels = panels
         releasePages()          // the packed blocks now serve only the rarer many-row products
         return copy
     }

@@ -100,46 +100,47 @@ final class MatmulTests: XCTestCase {
         }
     }
 
-    /// The decoder's expanded 4- and 5-bit matrices give exactly the packed blocks' results (single
-    /// rows, groups of five, and fused query/key/value), the same for a row alone or in a group, and
-    /// other formats are not expanded.
-    func testExpandedBlocksGiveThePackedResultsBitForBit() throws {
+    /// The decoder's block-format matrices as `QuantizedPanels`: products within a few float ulps of
+    /// the exact values, the same bits for a row alone or in a group of up to eight (five at a time,
+    /// then one), for one or two threads, and for query/key/value fused; f16 is not re-laid out here.
+    func testQuantizedPanelsAgainstReferenceAndBatchIndependent() throws {
         var random = TestRandom(seed: 43)
-        for type in [GGMLTensorType.q4_0, .q4_1, .q5_0, .q5_1] {
-            let weights = try TestWeights(type: type, rows: 75, columns: 160, random: &random)
-            let expanded = weights.matrix.expandingBlocks()
-            XCTAssertNotNil(expanded.expanded, "\(type) is expanded")
-            let bias = random.floats(75)
-            for n in [1, 3, 6, 8] {          // up to gemvMaxRows: the GEMV
-                let x = random.floats(n * 160)
-                var packed = [Float](repeating: .nan, count: n * 75), fast = packed
-                for (matrix, output) in [(weights.matrix, 0), (expanded, 1)] {
-                    var out = [Float](repeating: .nan, count: n * 75)
-                    matmul(x, rows: n, weight: matrix, bias: bias, into: &out, executor: ParallelExecutor(threads: 2))
-                    if output == 0 { packed = out } else { fast = out }
-                }
-                XCTAssertBitwiseEqual(packed, fast, "\(type), \(n) rows")
-                for i in 0..<n {
-                    var alone = [Float](repeating: .nan, count: 75)
-                    Array(x[(i * 160)..<((i + 1) * 160)]).withUnsafeBufferPointer { xp in
-                        matmul(xp.baseAddress!, rows: 1, weight: expanded, bias: bias, into: &alone, executor: .serial)
+        for type in [GGMLTensorType.q4_0, .q4_1, .q5_0, .q5_1, .q8_0] {
+            let (m, k) = (75, 160)
+            let weights = try TestWeights(type: type, rows: m, columns: k, random: &random)
+            let paneled = weights.matrix.withQuantizedPanels()
+            XCTAssertNotNil(paneled.quantizedPanels, "\(type) is re-laid out")
+            let bias = random.floats(m)
+            for n in [1, 3, 5, 6, 8] {                                // up to gemvMaxRows: the few-row products
+                let x = random.floats(n * k)
+                var out = [Float](repeating: .nan, count: n * m)
+                matmul(x, rows: n, weight: paneled, bias: bias, into: &out, executor: ParallelExecutor(threads: 2))
+                let reference = referenceMatmul(x: x, n: n, w: weights.values, m: m, k: k, bias: bias, rows: Array(0..<n))
+                for i in 0..<(n * m) {
+                    let allowed = 4e-7 * Double(k).squareRoot() * reference.magnitudes[i] + 1e-30
+                    if !(abs(Double(out[i]) - reference.values[i]) <= allowed) {
+                        return XCTFail("\(type) n=\(n): out[\(i)] = \(out[i]), expected \(reference.values[i])")
                     }
-                    XCTAssertBitwiseEqual(alone, Array(fast[(i * 75)..<((i + 1) * 75)]), "\(type): row \(i) of \(n) alone")
                 }
-                var q = [Float](repeating: .nan, count: n * 75), k = q, v = q
+                for i in 0..<n {
+                    var alone = [Float](repeating: .nan, count: m)
+                    Array(x[(i * k)..<((i + 1) * k)]).withUnsafeBufferPointer { xp in
+                        matmul(xp.baseAddress!, rows: 1, weight: paneled, bias: bias, into: &alone, executor: .serial)
+                    }
+                    XCTAssertBitwiseEqual(alone, Array(out[(i * m)..<((i + 1) * m)]), "\(type): row \(i) of \(n) alone")
+                }
+                var q = [Float](repeating: .nan, count: n * m), kk = q, v = q
                 x.withUnsafeBufferPointer { xp in
-                    GEMV.multiply(xp.baseAddress!, rows: n, .init(weight: expanded, bias: bias, out: &q),
-                                  .init(weight: expanded, bias: nil, out: &k), .init(weight: weights.matrix, bias: bias, out: &v),
+                    GEMV.multiply(xp.baseAddress!, rows: n, .init(weight: paneled, bias: bias, out: &q),
+                                  .init(weight: paneled, bias: nil, out: &kk), .init(weight: paneled, bias: bias, out: &v),
                                   executor: ParallelExecutor(threads: 2))
                 }
-                XCTAssertBitwiseEqual(q, packed, "\(type), \(n) rows, fused")
-                XCTAssertBitwiseEqual(v, packed, "\(type), \(n) rows, fused with a packed matrix")
+                XCTAssertBitwiseEqual(q, out, "\(type), \(n) rows, fused")
+                XCTAssertBitwiseEqual(v, out, "\(type), \(n) rows, fused (third)")
             }
         }
-        for type in [GGMLTensorType.f16, .q8_0] {
-            let weights = try TestWeights(type: type, rows: 8, columns: 64, random: &random)
-            XCTAssertNil(weights.matrix.expandingBlocks().expanded, "\(type) stays as stored")
-        }
+        let f16 = try TestWeights(type: .f16, rows: 8, columns: 64, random: &random)
+        XCTAssertNil(f16.matrix.withQuantizedPanels().quantizedPanels, "f16 stays as stored")
     }
 
     /// A row's GEMV result does not depend on which batch position it has.

@@ -2,8 +2,8 @@ import XCTest
 @testable import WhisperCore
 
 /// The decoder's per-token matrices copied out of the mapped model file (`StreamedMatrices`): the
-/// copies hold exactly the file's weights (f16 as `HalfPanels`, others byte for byte), and again
-/// after being released and filled.
+/// copies hold exactly the file's weights (f16 as `HalfPanels`, f32 byte for byte), and again after
+/// being released and filled; block formats are re-laid out at load instead.
 final class StreamedMatricesTests: XCTestCase {
     func testF16CopiesArePanelsHoldingTheFileWeightsAfterReleaseAndFill() throws {
         let model = try WhisperModel(path: try SharedData.model("nano-synthetic-f16.bin"))
@@ -29,25 +29,30 @@ final class StreamedMatricesTests: XCTestCase {
         for (a, b) in pairs { XCTAssertBitwiseEqual(b.dequantized(), a.dequantized(), "after release and a fill on two threads") }
     }
 
-    func testOtherCopiesHoldTheFileBytesAfterReleaseAndFill() throws {
+    /// A quantized model's per-token matrices are `QuantizedPanels` made at load: nothing to copy.
+    func testQuantizedModelNeedsNoCopies() throws {
         let model = try WhisperModel(path: try SharedData.model("nano-synthetic-q8_0.bin"))
-        let original = model.weights.decoder
-        let (prepared, copies) = original.preparedForDecoding()
-        let copies2 = try XCTUnwrap(copies, "a q8_0 model mapped from its file gets copies")
+        let (prepared, copies) = model.weights.decoder.preparedForDecoding()
+        XCTAssertNil(copies)
+        XCTAssertEqual(prepared.blocks[0].mlpUp.weight.type, .q8_0)
+        XCTAssertNotNil(prepared.blocks[0].mlpUp.weight.quantizedPanels)
+        XCTAssertNotNil(prepared.tokenEmbedding.quantizedPanels)
+    }
+
+    /// Matrices that are neither f16 nor block formats (f32) are copied byte for byte.
+    func testOtherCopiesHoldTheSourceBytesAfterReleaseAndFill() throws {
+        var random = TestRandom(seed: 9)
+        let weights = try TestWeights(type: .f32, rows: 300, columns: 96, random: &random)
+        let copies = try XCTUnwrap(StreamedMatrices([weights.matrix]))
         func bytes(_ m: WeightMatrix) -> [UInt8] { Array(UnsafeRawBufferPointer(start: m.base, count: m.rows * m.rowBytes)) }
-        let pairs = [(original.blocks[0].mlpUp.weight, prepared.blocks[0].mlpUp.weight),
-                     (original.blocks[1].selfAttention.key.weight, prepared.blocks[1].selfAttention.key.weight)]
-        XCTAssertEqual(pairs[0].0.type, .q8_0)
-        copies2.fill()
-        for (a, b) in pairs {
-            XCTAssertNotEqual(a.base, b.base, "a copy, not the mapping")
-            XCTAssertTrue(b.owner === copies2)
-            XCTAssertNil(b.panels)
-            XCTAssertEqual(bytes(a), bytes(b))
-        }
-        copies2.release()
-        copies2.fill(executor: ParallelExecutor(threads: 2))
-        for (a, b) in pairs { XCTAssertEqual(bytes(a), bytes(b), "after release and a fill on two threads") }
+        copies.fill()
+        let copy = copies.matrix(0)
+        XCTAssertNotEqual(copy.base, weights.matrix.base, "a copy")
+        XCTAssertNil(copy.panels)
+        XCTAssertEqual(bytes(copy), bytes(weights.matrix))
+        copies.release()
+        copies.fill(executor: ParallelExecutor(threads: 2))
+        XCTAssertEqual(bytes(copies.matrix(0)), bytes(weights.matrix), "after release and a fill on two threads")
     }
 
     /// A decoder whose copies were released decodes the same logits (the forward pass fills them).

@@ -1,0 +1,162 @@
+/// Matrices laid out in panels of 64 output features (weight rows) for the decoder's few-row
+/// products: `HalfPanels` (f16) and `QuantizedPanels` (block formats). A panel times one activation
+/// row is four vectors of 16 outputs; every output is summed over the input features in order, in
+/// one lane, so results depend neither on the batch nor on the thread count.
+protocol OutputPanels {
+    var rows: Int { get }
+    var columns: Int { get }
+    /// Bytes of panel storage per output feature (pieces of work are sized by it).
+    var bytesPerRow: Int { get }
+    /// Panel `j` times the activation row `x`.
+    func timesRow(_ j: Int, _ x: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+    /// Panel `j` times the five activation rows `x + r·columns`, each output summed as in `timesRow`.
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums
+}
+
+extension OutputPanels {
+    static var width: Int { 64 }
+    var panelCount: Int { (rows + Self.width - 1) / Self.width }
+}
+
+/// Twenty accumulators of a five-row panel product, row-major (five rows of four vectors).
+struct FiveRowSums {
+    private let v: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+
+    @inline(__always)
+    init(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>, _ v3: SIMD16<Float>, _ v4: SIMD16<Float>,
+         _ v5: SIMD16<Float>, _ v6: SIMD16<Float>, _ v7: SIMD16<Float>, _ v8: SIMD16<Float>, _ v9: SIMD16<Float>,
+         _ v10: SIMD16<Float>, _ v11: SIMD16<Float>, _ v12: SIMD16<Float>, _ v13: SIMD16<Float>, _ v14: SIMD16<Float>,
+         _ v15: SIMD16<Float>, _ v16: SIMD16<Float>, _ v17: SIMD16<Float>, _ v18: SIMD16<Float>, _ v19: SIMD16<Float>) {
+        v = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19)
+    }
+
+    @inline(__always)
+    subscript(_ i: Int) -> SIMD16<Float> {
+        withUnsafeBytes(of: v) { $0.load(fromByteOffset: i * MemoryLayout<SIMD16<Float>>.stride, as: SIMD16<Float>.self) }
+    }
+}
+
+/// `out = x · Wᵀ + bias` for a few activation rows over `OutputPanels`, the pieces of work being
+/// runs of whole panels.
+enum PanelProducts {
+    static func multiply<P: OutputPanels>(_ x: UnsafePointer<Float>, rows n: Int, _ panels: P, bias: UnsafePointer<Float>?,
+                                          into out: UnsafeMutablePointer<Float>, executor: ParallelExecutor) {
+        let loop = Pieces(x: x, n: n, Product(panels, bias, out, threads: executor.threads))
+        executor.forEach(loop.pieces, loop)
+    }
+
+    /// Three products of the same activations (a block's query, key and value) in one parallel loop.
+    static func multiply<P: OutputPanels>(_ x: UnsafePointer<Float>, rows n: Int,
+                                          _ a: (P, [Float]?, UnsafeMutablePointer<Float>),
+                                          _ b: (P, [Float]?, UnsafeMutablePointer<Float>),
+                                          _ c: (P, [Float]?, UnsafeMutablePointer<Float>), executor: ParallelExecutor) {
+        withBiases(a.1, b.1, c.1) { ba, bb, bc in
+            let t = executor.threads
+            let loop = Pieces(x: x, n: n, Product(a.0, ba, a.2, threads: t), Product(b.0, bb, b.2, threads: t),
+                              Product(c.0, bc, c.2, threads: t))
+            executor.forEach(loop.pieces, loop)
+        }
+    }
+
+    /// One product: its panels cut into pieces of whole panels.
+    private struct Product<P: OutputPanels> {
+        let panels: P
+        let bias: UnsafePointer<Float>?
+        let out: UnsafeMutablePointer<Float>
+        let panelsPerPiece: Int
+        var pieces: Int { (panels.panelCount + panelsPerPiece - 1) / panelsPerPiece }
+
+        init(_ panels: P, _ bias: UnsafePointer<Float>?, _ out: UnsafeMutablePointer<Float>, threads: Int) {
+            (self.panels, self.bias, self.out) = (panels, bias, out)
+            // As `GEMV.rowsPerPiece`, in whole panels: two pieces per thread, none over about 640 KB.
+            let balanced = panels.panelCount / (2 * threads)
+            let bounded = 640 * 1024 / Swift.max(1, P.width * panels.bytesPerRow)
+            panelsPerPiece = Swift.max(1, Swift.min(balanced, bounded))
+        }
+    }
+
+    /// Up to three products in one parallel loop (pieces numbered one product after another).
+    private struct Pieces<P: OutputPanels>: ParallelLoop {
+        let x: UnsafePointer<Float>, n: Int
+        let a: Product<P>, b: Product<P>?, c: Product<P>?
+        let pieces: Int
+
+        init(x: UnsafePointer<Float>, n: Int, _ a: Product<P>, _ b: Product<P>? = nil, _ c: Product<P>? = nil) {
+            (self.x, self.n, self.a, self.b, self.c) = (x, n, a, b, c)
+            pieces = a.pieces + (b?.pieces ?? 0) + (c?.pieces ?? 0)
+        }
+
+        @inline(__always)
+        func run(_ piece: Int) {
+            var local = piece
+            var product = a
+            if local >= a.pieces, let b {
+                local -= a.pieces
+                product = b
+                if local >= b.pieces, let c { local -= b.pieces; product = c }
+            }
+            let first = local * product.panelsPerPiece
+            let end = Swift.min(product.panels.panelCount, first + product.panelsPerPiece)
+            for j in first..<end { multiplyPanel(j, product) }
+        }
+
+        /// All activation rows times panel `j`: five rows at a time, then one at a time.
+        @inline(__always)
+        private func multiplyPanel(_ j: Int, _ p: Product<P>) {
+            let k = p.panels.columns, m = p.panels.rows
+            let firstOutput = j * P.width
+            let valid = Swift.min(P.width, m - firstOutput)
+            var i = 0
+            while n - i >= 5 {
+                let s = p.panels.timesFiveRows(j, x + i * k)
+                for r in 0..<5 {
+                    store(s[4 * r], s[4 * r + 1], s[4 * r + 2], s[4 * r + 3], p, row: i + r, firstOutput, valid)
+                }
+                i += 5
+            }
+            while i < n {
+                let s = p.panels.timesRow(j, x + i * k)
+                store(s.0, s.1, s.2, s.3, p, row: i, firstOutput, valid)
+                i += 1
+            }
+        }
+
+        @inline(__always)
+        private func store(_ s0: SIMD16<Float>, _ s1: SIMD16<Float>, _ s2: SIMD16<Float>, _ s3: SIMD16<Float>,
+                           _ p: Product<P>, row: Int, _ firstOutput: Int, _ valid: Int) {
+            let out = p.out + row * p.panels.rows + firstOutput
+            let bias = p.bias.map { $0 + firstOutput }
+            if valid == P.width {
+                if let bias {
+                    SIMDMemory.store(s0 + SIMDMemory.load(bias), out); SIMDMemory.store(s1 + SIMDMemory.load(bias + 16), out + 16)
+                    SIMDMemory.store(s2 + SIMDMemory.load(bias + 32), out + 32); SIMDMemory.store(s3 + SIMDMemory.load(bias + 48), out + 48)
+                } else {
+                    SIMDMemory.store(s0, out); SIMDMemory.store(s1, out + 16)
+                    SIMDMemory.store(s2, out + 32); SIMDMemory.store(s3, out + 48)
+                }
+                return
+            }
+            // The last, partial panel.
+            for q in 0..<4 where 16 * q < valid {
+                let s = q == 0 ? s0 : q == 1 ? s1 : q == 2 ? s2 : s3
+                let count = Swift.min(16, valid - 16 * q)
+                let b = bias.map { SIMDMemory.load($0 + 16 * q, count: count, fill: 0) } ?? SIMD16()
+                SIMDMemory.store(s + b, out + 16 * q, count: count)
+            }
+        }
+    }
+
+    /// Calls `body` with pointers to the three optional biases.
+    @inline(__always)
+    private static func withBiases<R>(_ a: [Float]?, _ b: [Float]?, _ c: [Float]?,
+                                      _ body: (UnsafePointer<Float>?, UnsafePointer<Float>?, UnsafePointer<Float>?) -> R) -> R {
+        func with<T>(_ v: [Float]?, _ f: (UnsafePointer<Float>?) -> T) -> T {
+            guard let v else { return f(nil) }
+            return v.withUnsafeBufferPointer { f($0.baseAddress) }
+        }
+        return with(a) { pa in with(b) { pb in with(c) { pc in body(pa, pb, pc) } } }
+    }
+}

@@ -1,0 +1,198 @@
+/// A block-quantized matrix (q4_0, q4_1, q5_0, q5_1, q8_0) re-laid out for the decoder's few-row
+/// products, the counterpart of `HalfPanels`: panels of 64 output features; in a panel, for each
+/// block of 32 input features, the 32 × 64 codes as signed bytes (input-feature-major), then the 64
+/// scales and the 64 offsets as floats (weight = offset + code·scale; the offset is −8·scale or
+/// −16·scale for q4_0/q5_0, zero for q8_0).
+///
+/// Why: row by row, each output ends in a sum across lanes and a beam step widens each block's codes
+/// once per pair of rows it can hold. Here a step widens 64 codes (four byte-to-float conversions)
+/// and uses them for up to five activation rows, as the f16 panels do; scales and offsets apply once
+/// per block.
+///
+/// Made once at load and kept: 1.25 bytes per weight (the file's 0.56–1.06), for tiny 35 MB for
+/// the decoder's layers and token embedding. Codes, scales and offsets are the stored ones exactly;
+/// each weight is formed with one rounding (`fma(code, scale, offset)`).
+final class QuantizedPanels: OutputPanels, @unchecked Sendable {
+    let rows: Int
+    let columns: Int
+    let base: UnsafeMutableRawPointer
+
+    /// Bytes of one block of a panel: codes, scales, offsets.
+    static let blockBytes = 32 * 64 + 2 * 64 * 4
+    var blocks: Int { columns / 32 }
+    var bytesPerRow: Int { blocks * Self.blockBytes / Self.width }
+
+    /// Start of block `b` of panel `j`.
+    @inline(__always)
+    func block(_ j: Int, _ b: Int) -> UnsafeRawPointer { UnsafeRawPointer(base + (j * blocks + b) * Self.blockBytes) }
+
+    /// Re-lays out `weight`; nil for unquantized types or when the memory cannot be had (the packed
+    /// blocks then serve, more slowly).
+    init?(_ weight: WeightMatrix) {
+        rows = weight.rows
+        columns = weight.columns
+        let panels = (rows + Self.width - 1) / Self.width
+        guard weight.type.isQuantized, columns % 32 == 0,
+              let bytes = MemoryBudget.product([panels, columns / 32, Self.blockBytes]),
+              // The token embedding's (25 MB for tiny) is read whole for every token's logits.
+              let raw = try? (bytes >= 4 * MemoryBudget.hugePageBytes
+                                ? MemoryBudget.allocateStreamedBytes(bytes, for: "the decoder's quantized weights")
+                                : MemoryBudget.allocateBytes(bytes, alignment: 64, for: "the decoder's quantized weights")),
+              let start = raw.baseAddress else { return nil }
+        base = start
+        switch weight.type {
+        case .q4_0: fill(Q4_0Decoder.self, weight)
+        case .q4_1: fill(Q4_1Decoder.self, weight)
+        case .q5_0: fill(Q5_0Decoder.self, weight)
+        case .q5_1: fill(Q5_1Decoder.self, weight)
+        case .q8_0: fill(Q8_0Decoder.self, weight)
+        case .f32, .f16: return nil
+        }
+    }
+
+    deinit {
+        MemoryBudget.deallocate(base)
+    }
+
+    /// Each block of 16 rows × 32 codes is transposed in registers (as floats, exact integers) and
+    /// narrowed to bytes; rows past the matrix are zero.
+    private func fill<D: WeightRowDecoder>(_: D.Type, _ weight: WeightMatrix) {
+        let tables = DecodingTables.shared
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * 256) { buffer in
+            let low = buffer.baseAddress!, high = low + 256, transposed = high + 256
+            for j in 0..<panelCount {
+                for b in 0..<blocks {
+                    let target = base + (j * blocks + b) * Self.blockBytes
+                    let scales = (target + 32 * 64).assumingMemoryBound(to: Float.self), offsets = scales + 64
+                    for group in 0..<(Self.width / 16) {
+                        for r in 0..<16 {
+                            let row = j * Self.width + group * 16 + r
+                            var (lo, hi) = (SIMD16<Float>(), SIMD16<Float>())
+                            var (scale, offset): (Float, Float) = (0, 0)
+                            if row < rows {
+                                let source = weight.row(row) + b * D.chunkBytes
+                                (lo, hi) = D.codes(source, tables)
+                                (scale, offset) = (D.scale(source), D.offset(source))
+                            }
+                            SIMDMemory.store(lo, low + 16 * r)
+                            SIMDMemory.store(hi, high + 16 * r)
+                            scales[group * 16 + r] = scale
+                            offsets[group * 16 + r] = offset
+                        }
+                        for (half, block) in [low, high].enumerated() {
+                            Transpose16.store(UnsafePointer(block), into: transposed, stride: 16)
+                            for k in 0..<16 {
+                                // An integer c with |c| < 2²² plus 1.5·2²³ holds c in its low mantissa bits (the
+                                // generic float-to-integer conversion stays a lane-by-lane loop).
+                                let shifted = SIMDMemory.load(transposed + 16 * k) + SIMD16(repeating: 0x1.8p23)
+                                let codes = SIMD16<Int8>(truncatingIfNeeded: unsafeBitCast(shifted, to: SIMD16<Int32>.self))
+                                (target + (16 * half + k) * 64 + 16 * group).storeBytes(of: codes, as: SIMD16<Int8>.self)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: products (see `PanelProducts`)
+
+    /// Per block of 32 inputs, Σ code·x accumulates in the lanes; then once per block
+    /// `total += scale·(Σ code·x) + offset·(Σ x)`. (Forming each weight first, `fma(code, scale,
+    /// offset)`, ran three times slower: /tmp microbenchmark, one thread, 3.4 against 1.2 ms.)
+    @inline(__always)
+    private static func codes(_ block: UnsafeRawPointer, _ p: Int, _ q: Int) -> SIMD16<Float> {
+        SIMDConversion.floats(block.loadUnaligned(fromByteOffset: 64 * p + 16 * q, as: SIMD16<Int8>.self))
+    }
+
+    @inline(__always)
+    fileprivate static func scale(_ block: UnsafeRawPointer, _ q: Int) -> SIMD16<Float> {
+        block.loadUnaligned(fromByteOffset: 32 * 64 + 64 * q, as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    fileprivate static func offset(_ block: UnsafeRawPointer, _ q: Int) -> SIMD16<Float> {
+        block.loadUnaligned(fromByteOffset: 32 * 64 + 256 + 64 * q, as: SIMD16<Float>.self)
+    }
+
+    /// Σ x over inputs `32b ..< 32b + 32`, the same way for every row count.
+    @inline(__always)
+    private static func blockSum(_ x: UnsafePointer<Float>, _ b: Int) -> SIMD16<Float> {
+        SIMD16(repeating: SIMDMemory.sum(SIMDMemory.load(x + 32 * b) + SIMDMemory.load(x + 32 * b + 16)))
+    }
+
+    @inline(__always)
+    func timesRow(_ j: Int, _ x: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+        var t0 = SIMD16<Float>(), t1 = t0, t2 = t0, t3 = t0
+        for b in 0..<blocks {
+            let block = self.block(j, b)
+            var s0 = SIMD16<Float>(), s1 = s0, s2 = s0, s3 = s0
+            for p in 0..<32 {
+                let xp = SIMD16<Float>(repeating: x[32 * b + p])
+                s0 = s0.addingProduct(Self.codes(block, p, 0), xp); s1 = s1.addingProduct(Self.codes(block, p, 1), xp)
+                s2 = s2.addingProduct(Self.codes(block, p, 2), xp); s3 = s3.addingProduct(Self.codes(block, p, 3), xp)
+            }
+            let xs = Self.blockSum(x, b)
+            t0 = t0.addingProduct(s0, Self.scale(block, 0)).addingProduct(Self.offset(block, 0), xs)
+            t1 = t1.addingProduct(s1, Self.scale(block, 1)).addingProduct(Self.offset(block, 1), xs)
+            t2 = t2.addingProduct(s2, Self.scale(block, 2)).addingProduct(Self.offset(block, 2), xs)
+            t3 = t3.addingProduct(s3, Self.scale(block, 3)).addingProduct(Self.offset(block, 3), xs)
+        }
+        return (t0, t1, t2, t3)
+    }
+
+    /// Twenty block sums in registers; the twenty totals are touched once per block.
+    @inline(__always)
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums {
+        let k = columns
+        var totals = FiveRowTotals()
+        for b in 0..<blocks {
+            let block = self.block(j, b)
+            var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+            var c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0
+            for p in 0..<32 {
+                let w0 = Self.codes(block, p, 0), w1 = Self.codes(block, p, 1)
+                let w2 = Self.codes(block, p, 2), w3 = Self.codes(block, p, 3)
+                let i = 32 * b + p
+                let xa = SIMD16<Float>(repeating: x[i]), xb = SIMD16<Float>(repeating: x[k + i])
+                let xc = SIMD16<Float>(repeating: x[2 * k + i]), xd = SIMD16<Float>(repeating: x[3 * k + i])
+                let xe = SIMD16<Float>(repeating: x[4 * k + i])
+                a0 = a0.addingProduct(w0, xa); a1 = a1.addingProduct(w1, xa); a2 = a2.addingProduct(w2, xa); a3 = a3.addingProduct(w3, xa)
+                b0 = b0.addingProduct(w0, xb); b1 = b1.addingProduct(w1, xb); b2 = b2.addingProduct(w2, xb); b3 = b3.addingProduct(w3, xb)
+                c0 = c0.addingProduct(w0, xc); c1 = c1.addingProduct(w1, xc); c2 = c2.addingProduct(w2, xc); c3 = c3.addingProduct(w3, xc)
+                d0 = d0.addingProduct(w0, xd); d1 = d1.addingProduct(w1, xd); d2 = d2.addingProduct(w2, xd); d3 = d3.addingProduct(w3, xd)
+                e0 = e0.addingProduct(w0, xe); e1 = e1.addingProduct(w1, xe); e2 = e2.addingProduct(w2, xe); e3 = e3.addingProduct(w3, xe)
+            }
+            totals.fold(0, a0, a1, a2, a3, block, Self.blockSum(x, b))
+            totals.fold(1, b0, b1, b2, b3, block, Self.blockSum(x + k, b))
+            totals.fold(2, c0, c1, c2, c3, block, Self.blockSum(x + 2 * k, b))
+            totals.fold(3, d0, d1, d2, d3, block, Self.blockSum(x + 3 * k, b))
+            totals.fold(4, e0, e1, e2, e3, block, Self.blockSum(x + 4 * k, b))
+        }
+        return totals.sums
+    }
+
+    /// The five rows' totals, as `timesRow` folds each block into its own.
+    private struct FiveRowTotals {
+        var t = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+                 SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+                 SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
+                 SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
+
+        @inline(__always)
+        mutating func fold(_ r: Int, _ s0: SIMD16<Float>, _ s1: SIMD16<Float>, _ s2: SIMD16<Float>, _ s3: SIMD16<Float>,
+                           _ block: UnsafeRawPointer, _ xs: SIMD16<Float>) {
+            withUnsafeMutableBytes(of: &t) { raw in
+                let v = raw.baseAddress!.assumingMemoryBound(to: SIMD16<Float>.self) + 4 * r
+                v[0] = v[0].addingProduct(s0, QuantizedPanels.scale(block, 0)).addingProduct(QuantizedPanels.offset(block, 0), xs)
+                v[1] = v[1].addingProduct(s1, QuantizedPanels.scale(block, 1)).addingProduct(QuantizedPanels.offset(block, 1), xs)
+                v[2] = v[2].addingProduct(s2, QuantizedPanels.scale(block, 2)).addingProduct(QuantizedPanels.offset(block, 2), xs)
+                v[3] = v[3].addingProduct(s3, QuantizedPanels.scale(block, 3)).addingProduct(QuantizedPanels.offset(block, 3), xs)
+            }
+        }
+
+        var sums: FiveRowSums {
+            FiveRowSums(t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9, t.10, t.11, t.12, t.13, t.14, t.15, t.16, t.17, t.18, t.19)
+        }
+    }
+}
