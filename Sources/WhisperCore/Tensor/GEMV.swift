@@ -5,6 +5,9 @@
 /// For block formats a block contributes `d·Σ q·x + offset·Σ x` (`offset` = m, −8d or −16d): the
 /// codes are multiplied by x as they are and scaled once per block, and the block sums of x are
 /// computed once per call — far fewer vector operations per weight than dequantizing each value.
+///
+/// The decoder's own matrices carry panels (`HalfPanels`, `QuantizedPanels`) and are multiplied by
+/// `PanelProducts` instead; these row kernels serve the rest (f32, and any matrix without panels).
 enum GEMV {
     /// Weight rows per piece of work. Each output is one weight row's dot product, computed the same
     /// way whichever piece holds it, so the split cannot change results and is chosen for speed:
