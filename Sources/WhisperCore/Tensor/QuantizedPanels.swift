@@ -10,7 +10,7 @@
 /// per block.
 ///
 /// Made once at load and kept: 1.25 bytes per weight (the file's 0.56–1.06), for tiny 35 MB for
-/// the decoder's layers and token embedding). Codes, scales and offsets are the stored ones exactly.
+/// the decoder's layers and token embedding. Codes, scales and offsets are the stored ones exactly.
 final class QuantizedPanels: OutputPanels, @unchecked Sendable {
     let rows: Int
     let columns: Int
