@@ -9,6 +9,11 @@ ifeq ($(ARCH),x86_64)
 # Without an explicit target CPU, Float16 conversion and FMA become library calls.
 TARGET_CPU ?= native
 CPU_FLAGS := -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
+# The kernels' register blocks follow the target's vector registers (see KernelStrip.swift): ask the
+# toolchain's clang whether TARGET_CPU has AVX-512 (32 registers of 16 floats) or not (16 registers).
+ifneq ($(shell echo | clang -march=$(TARGET_CPU) -dM -E - 2>/dev/null | grep -c __AVX512F__),0)
+CPU_FLAGS += -Xswiftc -DAVX512
+endif
 endif
 
 RELEASE_FLAGS := -c release $(CPU_FLAGS)

@@ -1,10 +1,12 @@
 /// The register-blocked inner kernel of every matrix product: a tile of 6 rows × 32 columns of the
-/// output, kept in 12 SIMD16 accumulators while `depth` rank-1 updates stream through.
+/// output, kept in accumulators while `depth` rank-1 updates stream through.
 ///
 /// For each step `p`, 32 contiguous values of `b` (one row of a packed weight panel, or of a
 /// row-major right operand) are multiplied by each of the 6 values `a[i][p]` and added with fused
-/// multiply-adds. 12 accumulators plus 2 operands fit the 32 vector registers of AVX-512 and keep
-/// both FMA pipes busy behind their latency.
+/// multiply-adds. The tile is computed in column strips (`KernelStrip`), six accumulators of two
+/// registers each: with AVX-512 one strip of 32 columns, with AVX2 two strips of 16 one after the
+/// other (a single pass of 32 columns would need 24 of AVX2's 16 registers and spill every step:
+/// 50 against 68 GFLOP/s per core on the f16 encoder products, `bench --matmul -t 1`, Zen 2).
 enum GEMMMicroKernel {
     static let tileRows = 6
     static let tileColumns = 32
@@ -20,45 +22,14 @@ enum GEMMMicroKernel {
                      start: UnsafePointer<Float>, startStride: Int,
                      c: UnsafeMutablePointer<Float>, ldc: Int) {
         let last = validRows - 1
-        let a0 = a
-        let a1 = a + Swift.min(1, last) * lda
-        let a2 = a + Swift.min(2, last) * lda
-        let a3 = a + Swift.min(3, last) * lda
-        let a4 = a + Swift.min(4, last) * lda
-        let a5 = a + Swift.min(5, last) * lda
-
-        var c00 = SIMDMemory.load(start), c01 = SIMDMemory.load(start + 16)
-        var c10 = SIMDMemory.load(start + startStride), c11 = SIMDMemory.load(start + startStride + 16)
-        var c20 = SIMDMemory.load(start + 2 * startStride), c21 = SIMDMemory.load(start + 2 * startStride + 16)
-        var c30 = SIMDMemory.load(start + 3 * startStride), c31 = SIMDMemory.load(start + 3 * startStride + 16)
-        var c40 = SIMDMemory.load(start + 4 * startStride), c41 = SIMDMemory.load(start + 4 * startStride + 16)
-        var c50 = SIMDMemory.load(start + 5 * startStride), c51 = SIMDMemory.load(start + 5 * startStride + 16)
-
-        var bp = b
-        for p in 0..<depth {
-            let b0 = SIMDMemory.load(bp)
-            let b1 = SIMDMemory.load(bp + 16)
-            var s = SIMD16<Float>(repeating: a0[p])
-            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: a1[p])
-            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: a2[p])
-            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: a3[p])
-            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: a4[p])
-            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: a5[p])
-            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
-            bp += ldb
+        let rows = (a, a + Swift.min(1, last) * lda, a + Swift.min(2, last) * lda,
+                    a + Swift.min(3, last) * lda, a + Swift.min(4, last) * lda, a + Swift.min(5, last) * lda)
+        for column in stride(from: 0, to: tileColumns, by: KernelStrip.scalarCount) {
+            strip(depth: depth, b: b + column, ldb: ldb, start: start + column, startStride: startStride,
+                  c: c + column, ldc: ldc) { p in
+                (rows.0[p], rows.1[p], rows.2[p], rows.3[p], rows.4[p], rows.5[p])
+            }
         }
-
-        SIMDMemory.store(c00, c); SIMDMemory.store(c01, c + 16)
-        SIMDMemory.store(c10, c + ldc); SIMDMemory.store(c11, c + ldc + 16)
-        SIMDMemory.store(c20, c + 2 * ldc); SIMDMemory.store(c21, c + 2 * ldc + 16)
-        SIMDMemory.store(c30, c + 3 * ldc); SIMDMemory.store(c31, c + 3 * ldc + 16)
-        SIMDMemory.store(c40, c + 4 * ldc); SIMDMemory.store(c41, c + 4 * ldc + 16)
-        SIMDMemory.store(c50, c + 5 * ldc); SIMDMemory.store(c51, c + 5 * ldc + 16)
     }
 
     /// `tile` with the 6 rows of `a` interleaved: `a[i][p]` at `a[p·aStep + i]` (one pointer, one cache
@@ -69,40 +40,39 @@ enum GEMMMicroKernel {
                                 b: UnsafePointer<Float>, ldb: Int,
                                 start: UnsafePointer<Float>, startStride: Int,
                                 c: UnsafeMutablePointer<Float>, ldc: Int) {
-        var c00 = SIMDMemory.load(start), c01 = SIMDMemory.load(start + 16)
-        var c10 = SIMDMemory.load(start + startStride), c11 = SIMDMemory.load(start + startStride + 16)
-        var c20 = SIMDMemory.load(start + 2 * startStride), c21 = SIMDMemory.load(start + 2 * startStride + 16)
-        var c30 = SIMDMemory.load(start + 3 * startStride), c31 = SIMDMemory.load(start + 3 * startStride + 16)
-        var c40 = SIMDMemory.load(start + 4 * startStride), c41 = SIMDMemory.load(start + 4 * startStride + 16)
-        var c50 = SIMDMemory.load(start + 5 * startStride), c51 = SIMDMemory.load(start + 5 * startStride + 16)
+        for column in stride(from: 0, to: tileColumns, by: KernelStrip.scalarCount) {
+            strip(depth: depth, b: b + column, ldb: ldb, start: start + column, startStride: startStride,
+                  c: c + column, ldc: ldc) { p in
+                let ap = a + p * aStep
+                return (ap[0], ap[1], ap[2], ap[3], ap[4], ap[5])
+            }
+        }
+    }
 
-        var ap = a
+    /// One strip of the tile: six rows of `KernelStrip.scalarCount` columns in six accumulators.
+    /// `column(p)` gives the six values `a[0..<6][p]`.
+    @inline(__always)
+    private static func strip(depth: Int, b: UnsafePointer<Float>, ldb: Int,
+                              start: UnsafePointer<Float>, startStride: Int,
+                              c: UnsafeMutablePointer<Float>, ldc: Int,
+                              column: (Int) -> (Float, Float, Float, Float, Float, Float)) {
+        var c0 = KernelStrip.load(start), c1 = KernelStrip.load(start + startStride)
+        var c2 = KernelStrip.load(start + 2 * startStride), c3 = KernelStrip.load(start + 3 * startStride)
+        var c4 = KernelStrip.load(start + 4 * startStride), c5 = KernelStrip.load(start + 5 * startStride)
         var bp = b
-        for _ in 0..<depth {
-            let b0 = SIMDMemory.load(bp)
-            let b1 = SIMDMemory.load(bp + 16)
-            var s = SIMD16<Float>(repeating: ap[0])
-            c00 = c00.addingProduct(s, b0); c01 = c01.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[1])
-            c10 = c10.addingProduct(s, b0); c11 = c11.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[2])
-            c20 = c20.addingProduct(s, b0); c21 = c21.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[3])
-            c30 = c30.addingProduct(s, b0); c31 = c31.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[4])
-            c40 = c40.addingProduct(s, b0); c41 = c41.addingProduct(s, b1)
-            s = SIMD16<Float>(repeating: ap[5])
-            c50 = c50.addingProduct(s, b0); c51 = c51.addingProduct(s, b1)
-            ap += aStep
+        for p in 0..<depth {
+            let w = KernelStrip.load(bp)
+            let a = column(p)
+            c0 = c0.addingProduct(KernelStrip(repeating: a.0), w)
+            c1 = c1.addingProduct(KernelStrip(repeating: a.1), w)
+            c2 = c2.addingProduct(KernelStrip(repeating: a.2), w)
+            c3 = c3.addingProduct(KernelStrip(repeating: a.3), w)
+            c4 = c4.addingProduct(KernelStrip(repeating: a.4), w)
+            c5 = c5.addingProduct(KernelStrip(repeating: a.5), w)
             bp += ldb
         }
-
-        SIMDMemory.store(c00, c); SIMDMemory.store(c01, c + 16)
-        SIMDMemory.store(c10, c + ldc); SIMDMemory.store(c11, c + ldc + 16)
-        SIMDMemory.store(c20, c + 2 * ldc); SIMDMemory.store(c21, c + 2 * ldc + 16)
-        SIMDMemory.store(c30, c + 3 * ldc); SIMDMemory.store(c31, c + 3 * ldc + 16)
-        SIMDMemory.store(c40, c + 4 * ldc); SIMDMemory.store(c41, c + 4 * ldc + 16)
-        SIMDMemory.store(c50, c + 5 * ldc); SIMDMemory.store(c51, c + 5 * ldc + 16)
+        c0.store(to: c); c1.store(to: c + ldc); c2.store(to: c + 2 * ldc)
+        c3.store(to: c + 3 * ldc); c4.store(to: c + 4 * ldc); c5.store(to: c + 5 * ldc)
     }
 
     /// A tile that may be partial (`rows` ≤ 6 valid rows, `columns` ≤ 32 valid columns): full tiles

@@ -107,25 +107,37 @@ struct HalfPanels: OutputPanels, @unchecked Sendable {
         return (s0, s1, s2, s3)
     }
 
-    /// Twenty accumulators; each weight vector widened once for all five rows.
+    /// Each weight strip widened once for all five rows. The panel is taken 32 inputs (4 KB) at a
+    /// time and, within them, one `KernelStrip` of outputs at a time: five accumulators stay in
+    /// registers (all twenty vectors of 16 at once would spill on AVX2), and the 4 KB stay in L1 for
+    /// the strips after the first (chunks of 16 inputs ran as fast, of 128 or all inputs 25–40 %
+    /// slower: `bench --matmul -t 1`, Zen 2).
     @inline(__always)
     func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums {
         let w = panel(j), k = columns
-        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-        var c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0
-        for p in 0..<k {
-            let v = UnsafeRawPointer(w + p * Self.width)
-            let w0 = HalfPrecision.loadFloats(v), w1 = HalfPrecision.loadFloats(v + 32)
-            let w2 = HalfPrecision.loadFloats(v + 64), w3 = HalfPrecision.loadFloats(v + 96)
-            let xa = SIMD16<Float>(repeating: x[p]), xb = SIMD16<Float>(repeating: x[k + p])
-            let xc = SIMD16<Float>(repeating: x[2 * k + p]), xd = SIMD16<Float>(repeating: x[3 * k + p])
-            let xe = SIMD16<Float>(repeating: x[4 * k + p])
-            a0 = a0.addingProduct(w0, xa); a1 = a1.addingProduct(w1, xa); a2 = a2.addingProduct(w2, xa); a3 = a3.addingProduct(w3, xa)
-            b0 = b0.addingProduct(w0, xb); b1 = b1.addingProduct(w1, xb); b2 = b2.addingProduct(w2, xb); b3 = b3.addingProduct(w3, xb)
-            c0 = c0.addingProduct(w0, xc); c1 = c1.addingProduct(w1, xc); c2 = c2.addingProduct(w2, xc); c3 = c3.addingProduct(w3, xc)
-            d0 = d0.addingProduct(w0, xd); d1 = d1.addingProduct(w1, xd); d2 = d2.addingProduct(w2, xd); d3 = d3.addingProduct(w3, xd)
-            e0 = e0.addingProduct(w0, xe); e1 = e1.addingProduct(w1, xe); e2 = e2.addingProduct(w2, xe); e3 = e3.addingProduct(w3, xe)
+        let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
+        var sums = FiveRowSums()
+        sums.withUnsafeMutableFloats { t in
+            for first in stride(from: 0, to: k, by: 32) {
+                let end = Swift.min(k, first + 32)
+                for o in stride(from: 0, to: Self.width, by: KernelStrip.scalarCount) {
+                    var s0 = KernelStrip.load(t + o), s1 = KernelStrip.load(t + 64 + o)
+                    var s2 = KernelStrip.load(t + 128 + o), s3 = KernelStrip.load(t + 192 + o)
+                    var s4 = KernelStrip.load(t + 256 + o)
+                    for p in first..<end {
+                        let v = UnsafeRawPointer(w + p * Self.width + o)
+                        let wp = KernelStrip.assembled { HalfPrecision.loadFloats(v + 32 * $0) }
+                        s0 = s0.addingProduct(wp, KernelStrip(repeating: x0[p]))
+                        s1 = s1.addingProduct(wp, KernelStrip(repeating: x1[p]))
+                        s2 = s2.addingProduct(wp, KernelStrip(repeating: x2[p]))
+                        s3 = s3.addingProduct(wp, KernelStrip(repeating: x3[p]))
+                        s4 = s4.addingProduct(wp, KernelStrip(repeating: x4[p]))
+                    }
+                    s0.store(to: t + o); s1.store(to: t + 64 + o); s2.store(to: t + 128 + o)
+                    s3.store(to: t + 192 + o); s4.store(to: t + 256 + o)
+                }
+            }
         }
-        return FiveRowSums(a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3, d0, d1, d2, d3, e0, e1, e2, e3)
+        return sums
     }
 }

@@ -18,24 +18,32 @@ extension OutputPanels {
     var panelCount: Int { (rows + Self.width - 1) / Self.width }
 }
 
-/// Twenty accumulators of a five-row panel product, row-major (five rows of four vectors).
+/// The sums of a five-row panel product: for each of five activation rows, its 64 outputs (four
+/// vectors of 16; element `4r + q` is row `r`'s outputs `16q ..< 16q + 16`). Kernels fill them strip
+/// by strip through `withUnsafeMutableFloats` (row `r`'s outputs at floats `64r ..< 64r + 64`).
 struct FiveRowSums {
-    private let v: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+    private var v: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
                     SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
                     SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
                     SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
 
+    /// All zeros.
     @inline(__always)
-    init(_ v0: SIMD16<Float>, _ v1: SIMD16<Float>, _ v2: SIMD16<Float>, _ v3: SIMD16<Float>, _ v4: SIMD16<Float>,
-         _ v5: SIMD16<Float>, _ v6: SIMD16<Float>, _ v7: SIMD16<Float>, _ v8: SIMD16<Float>, _ v9: SIMD16<Float>,
-         _ v10: SIMD16<Float>, _ v11: SIMD16<Float>, _ v12: SIMD16<Float>, _ v13: SIMD16<Float>, _ v14: SIMD16<Float>,
-         _ v15: SIMD16<Float>, _ v16: SIMD16<Float>, _ v17: SIMD16<Float>, _ v18: SIMD16<Float>, _ v19: SIMD16<Float>) {
-        v = (v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15, v16, v17, v18, v19)
+    init() {
+        let z = SIMD16<Float>()
+        v = (z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z)
     }
 
+    /// Element `i` (row `i / 4`, vector `i % 4`).
     @inline(__always)
     subscript(_ i: Int) -> SIMD16<Float> {
         withUnsafeBytes(of: v) { $0.load(fromByteOffset: i * MemoryLayout<SIMD16<Float>>.stride, as: SIMD16<Float>.self) }
+    }
+
+    /// The 320 sums as floats, row after row.
+    @inline(__always)
+    mutating func withUnsafeMutableFloats<R>(_ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        withUnsafeMutableBytes(of: &v) { body($0.baseAddress!.assumingMemoryBound(to: Float.self)) }
     }
 }
 

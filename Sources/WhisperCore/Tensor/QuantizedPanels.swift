@@ -105,19 +105,19 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
     }
 
     @inline(__always)
-    fileprivate static func scale(_ block: UnsafeRawPointer, _ q: Int) -> SIMD16<Float> {
+    private static func scale(_ block: UnsafeRawPointer, _ q: Int) -> SIMD16<Float> {
         block.loadUnaligned(fromByteOffset: 32 * 64 + 64 * q, as: SIMD16<Float>.self)
     }
 
     @inline(__always)
-    fileprivate static func offset(_ block: UnsafeRawPointer, _ q: Int) -> SIMD16<Float> {
+    private static func offset(_ block: UnsafeRawPointer, _ q: Int) -> SIMD16<Float> {
         block.loadUnaligned(fromByteOffset: 32 * 64 + 256 + 64 * q, as: SIMD16<Float>.self)
     }
 
     /// Σ x over inputs `32b ..< 32b + 32`, the same way for every row count.
     @inline(__always)
-    private static func blockSum(_ x: UnsafePointer<Float>, _ b: Int) -> SIMD16<Float> {
-        SIMD16(repeating: SIMDMemory.sum(SIMDMemory.load(x + 32 * b) + SIMDMemory.load(x + 32 * b + 16)))
+    private static func blockSum(_ x: UnsafePointer<Float>, _ b: Int) -> Float {
+        SIMDMemory.sum(SIMDMemory.load(x + 32 * b) + SIMDMemory.load(x + 32 * b + 16))
     }
 
     @inline(__always)
@@ -131,7 +131,7 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
                 s0 = s0.addingProduct(Self.codes(block, p, 0), xp); s1 = s1.addingProduct(Self.codes(block, p, 1), xp)
                 s2 = s2.addingProduct(Self.codes(block, p, 2), xp); s3 = s3.addingProduct(Self.codes(block, p, 3), xp)
             }
-            let xs = Self.blockSum(x, b)
+            let xs = SIMD16<Float>(repeating: Self.blockSum(x, b))
             t0 = t0.addingProduct(s0, Self.scale(block, 0)).addingProduct(Self.offset(block, 0), xs)
             t1 = t1.addingProduct(s1, Self.scale(block, 1)).addingProduct(Self.offset(block, 1), xs)
             t2 = t2.addingProduct(s2, Self.scale(block, 2)).addingProduct(Self.offset(block, 2), xs)
@@ -140,58 +140,43 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
         return (t0, t1, t2, t3)
     }
 
-    /// Twenty block sums in registers; the twenty totals are touched once per block.
+    /// Block by block and, within a block, one `KernelStrip` of outputs at a time: five block sums in
+    /// registers (twenty vectors of 16 at once, with their totals, would spill on AVX2), folded into
+    /// the totals as `timesRow` folds its own; the block's 2.5 KB stay in L1 for the strips after
+    /// the first.
     @inline(__always)
     func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums {
         let k = columns
-        var totals = FiveRowTotals()
-        for b in 0..<blocks {
-            let block = self.block(j, b)
-            var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
-            var c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0
-            for p in 0..<32 {
-                let w0 = Self.codes(block, p, 0), w1 = Self.codes(block, p, 1)
-                let w2 = Self.codes(block, p, 2), w3 = Self.codes(block, p, 3)
-                let i = 32 * b + p
-                let xa = SIMD16<Float>(repeating: x[i]), xb = SIMD16<Float>(repeating: x[k + i])
-                let xc = SIMD16<Float>(repeating: x[2 * k + i]), xd = SIMD16<Float>(repeating: x[3 * k + i])
-                let xe = SIMD16<Float>(repeating: x[4 * k + i])
-                a0 = a0.addingProduct(w0, xa); a1 = a1.addingProduct(w1, xa); a2 = a2.addingProduct(w2, xa); a3 = a3.addingProduct(w3, xa)
-                b0 = b0.addingProduct(w0, xb); b1 = b1.addingProduct(w1, xb); b2 = b2.addingProduct(w2, xb); b3 = b3.addingProduct(w3, xb)
-                c0 = c0.addingProduct(w0, xc); c1 = c1.addingProduct(w1, xc); c2 = c2.addingProduct(w2, xc); c3 = c3.addingProduct(w3, xc)
-                d0 = d0.addingProduct(w0, xd); d1 = d1.addingProduct(w1, xd); d2 = d2.addingProduct(w2, xd); d3 = d3.addingProduct(w3, xd)
-                e0 = e0.addingProduct(w0, xe); e1 = e1.addingProduct(w1, xe); e2 = e2.addingProduct(w2, xe); e3 = e3.addingProduct(w3, xe)
-            }
-            totals.fold(0, a0, a1, a2, a3, block, Self.blockSum(x, b))
-            totals.fold(1, b0, b1, b2, b3, block, Self.blockSum(x + k, b))
-            totals.fold(2, c0, c1, c2, c3, block, Self.blockSum(x + 2 * k, b))
-            totals.fold(3, d0, d1, d2, d3, block, Self.blockSum(x + 3 * k, b))
-            totals.fold(4, e0, e1, e2, e3, block, Self.blockSum(x + 4 * k, b))
-        }
-        return totals.sums
-    }
-
-    /// The five rows' totals, as `timesRow` folds each block into its own.
-    private struct FiveRowTotals {
-        var t = (SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
-                 SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
-                 SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(),
-                 SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>(), SIMD16<Float>())
-
-        @inline(__always)
-        mutating func fold(_ r: Int, _ s0: SIMD16<Float>, _ s1: SIMD16<Float>, _ s2: SIMD16<Float>, _ s3: SIMD16<Float>,
-                           _ block: UnsafeRawPointer, _ xs: SIMD16<Float>) {
-            withUnsafeMutableBytes(of: &t) { raw in
-                let v = raw.baseAddress!.assumingMemoryBound(to: SIMD16<Float>.self) + 4 * r
-                v[0] = v[0].addingProduct(s0, QuantizedPanels.scale(block, 0)).addingProduct(QuantizedPanels.offset(block, 0), xs)
-                v[1] = v[1].addingProduct(s1, QuantizedPanels.scale(block, 1)).addingProduct(QuantizedPanels.offset(block, 1), xs)
-                v[2] = v[2].addingProduct(s2, QuantizedPanels.scale(block, 2)).addingProduct(QuantizedPanels.offset(block, 2), xs)
-                v[3] = v[3].addingProduct(s3, QuantizedPanels.scale(block, 3)).addingProduct(QuantizedPanels.offset(block, 3), xs)
+        let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
+        var totals = FiveRowSums()
+        totals.withUnsafeMutableFloats { t in
+            for b in 0..<blocks {
+                let block = self.block(j, b)
+                let xs = (Self.blockSum(x0, b), Self.blockSum(x1, b), Self.blockSum(x2, b),
+                          Self.blockSum(x3, b), Self.blockSum(x4, b))
+                for o in stride(from: 0, to: Self.width, by: KernelStrip.scalarCount) {
+                    var s0 = KernelStrip(), s1 = s0, s2 = s0, s3 = s0, s4 = s0
+                    for p in 0..<32 {
+                        let c = KernelStrip.assembled { Self.codes(block, p, o / 16 + $0) }
+                        let i = 32 * b + p
+                        s0 = s0.addingProduct(c, KernelStrip(repeating: x0[i]))
+                        s1 = s1.addingProduct(c, KernelStrip(repeating: x1[i]))
+                        s2 = s2.addingProduct(c, KernelStrip(repeating: x2[i]))
+                        s3 = s3.addingProduct(c, KernelStrip(repeating: x3[i]))
+                        s4 = s4.addingProduct(c, KernelStrip(repeating: x4[i]))
+                    }
+                    let scale = KernelStrip.assembled { Self.scale(block, o / 16 + $0) }
+                    let offset = KernelStrip.assembled { Self.offset(block, o / 16 + $0) }
+                    func fold(_ s: KernelStrip, row r: Int, _ xs: Float) {
+                        let total = t + 64 * r + o
+                        KernelStrip.load(total).addingProduct(s, scale)
+                            .addingProduct(offset, KernelStrip(repeating: xs)).store(to: total)
+                    }
+                    fold(s0, row: 0, xs.0); fold(s1, row: 1, xs.1); fold(s2, row: 2, xs.2)
+                    fold(s3, row: 3, xs.3); fold(s4, row: 4, xs.4)
+                }
             }
         }
-
-        var sums: FiveRowSums {
-            FiveRowSums(t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9, t.10, t.11, t.12, t.13, t.14, t.15, t.16, t.17, t.18, t.19)
-        }
+        return totals
     }
 }
