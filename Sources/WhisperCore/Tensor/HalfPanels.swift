@@ -126,7 +126,7 @@ struct HalfPanels: OutputPanels, @unchecked Sendable {
                     var s4 = KernelStrip.load(t + 256 + o)
                     for p in first..<end {
                         let v = UnsafeRawPointer(w + p * Self.width + o)
-                        let wp = KernelStrip.assembled { HalfPrecision.loadFloats(v + 32 * $0) }
+                        let wp = KernelStrip { HalfPrecision.loadFloats(v + 32 * $0) }
                         s0 = s0.addingProduct(wp, KernelStrip(repeating: x0[p]))
                         s1 = s1.addingProduct(wp, KernelStrip(repeating: x1[p]))
                         s2 = s2.addingProduct(wp, KernelStrip(repeating: x2[p]))

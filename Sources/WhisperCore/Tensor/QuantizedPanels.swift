@@ -157,7 +157,7 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
                 for o in stride(from: 0, to: Self.width, by: KernelStrip.scalarCount) {
                     var s0 = KernelStrip(), s1 = s0, s2 = s0, s3 = s0, s4 = s0
                     for p in 0..<32 {
-                        let c = KernelStrip.assembled { Self.codes(block, p, o / 16 + $0) }
+                        let c = KernelStrip { Self.codes(block, p, o / 16 + $0) }
                         let i = 32 * b + p
                         s0 = s0.addingProduct(c, KernelStrip(repeating: x0[i]))
                         s1 = s1.addingProduct(c, KernelStrip(repeating: x1[i]))
@@ -165,8 +165,8 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
                         s3 = s3.addingProduct(c, KernelStrip(repeating: x3[i]))
                         s4 = s4.addingProduct(c, KernelStrip(repeating: x4[i]))
                     }
-                    let scale = KernelStrip.assembled { Self.scale(block, o / 16 + $0) }
-                    let offset = KernelStrip.assembled { Self.offset(block, o / 16 + $0) }
+                    let scale = KernelStrip { Self.scale(block, o / 16 + $0) }
+                    let offset = KernelStrip { Self.offset(block, o / 16 + $0) }
                     func fold(_ s: KernelStrip, row r: Int, _ xs: Float) {
                         let total = t + 64 * r + o
                         KernelStrip.load(total).addingProduct(s, scale)
