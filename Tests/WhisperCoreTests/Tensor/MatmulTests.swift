@@ -131,9 +131,16 @@ final class MatmulTests: XCTestCase {
                 }
                 var q = [Float](repeating: .nan, count: n * m), kk = q, v = q
                 x.withUnsafeBufferPointer { xp in
-                    GEMV.multiply(xp.baseAddress!, rows: n, .init(weight: paneled, bias: bias, out: &q),
-                                  .init(weight: paneled, bias: nil, out: &kk), .init(weight: paneled, bias: bias, out: &v),
-                                  executor: ParallelExecutor(threads: 2))
+                    q.withUnsafeMutableBufferPointer { qp in
+                        kk.withUnsafeMutableBufferPointer { kp in
+                            v.withUnsafeMutableBufferPointer { vp in
+                                GEMV.multiply(xp.baseAddress!, rows: n, .init(weight: paneled, bias: bias, out: qp.baseAddress!),
+                                              .init(weight: paneled, bias: nil, out: kp.baseAddress!),
+                                              .init(weight: paneled, bias: bias, out: vp.baseAddress!),
+                                              executor: ParallelExecutor(threads: 2))
+                            }
+                        }
+                    }
                 }
                 XCTAssertBitwiseEqual(q, out, "\(type), \(n) rows, fused")
                 XCTAssertBitwiseEqual(v, out, "\(type), \(n) rows, fused (third)")
