@@ -113,17 +113,15 @@ struct HalfPanels: OutputPanels, @unchecked Sendable {
     /// the strips after the first (chunks of 16 inputs ran as fast, of 128 or all inputs 25–40 %
     /// slower: `bench --matmul -t 1`, Zen 2).
     @inline(__always)
-    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums {
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>, into sums: inout FiveRowSums) {
         let w = panel(j), k = columns
         let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
-        var sums = FiveRowSums()
         sums.withUnsafeMutableFloats { t in
             for first in stride(from: 0, to: k, by: 32) {
                 let end = Swift.min(k, first + 32)
                 for o in stride(from: 0, to: Self.width, by: KernelStrip.scalarCount) {
-                    var s0 = KernelStrip.load(t + o), s1 = KernelStrip.load(t + 64 + o)
-                    var s2 = KernelStrip.load(t + 128 + o), s3 = KernelStrip.load(t + 192 + o)
-                    var s4 = KernelStrip.load(t + 256 + o)
+                    func start(_ r: Int) -> KernelStrip { first == 0 ? KernelStrip() : KernelStrip.load(t + 64 * r + o) }
+                    var s0 = start(0), s1 = start(1), s2 = start(2), s3 = start(3), s4 = start(4)
                     for p in first..<end {
                         let v = UnsafeRawPointer(w + p * Self.width + o)
                         let wp = KernelStrip { HalfPrecision.loadFloats(v + 32 * $0) }
@@ -138,6 +136,5 @@ struct HalfPanels: OutputPanels, @unchecked Sendable {
                 }
             }
         }
-        return sums
     }
 }

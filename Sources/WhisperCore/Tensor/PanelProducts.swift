@@ -9,8 +9,9 @@ protocol OutputPanels {
     var bytesPerRow: Int { get }
     /// Panel `j` times the activation row `x`.
     func timesRow(_ j: Int, _ x: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
-    /// Panel `j` times the five activation rows `x + r·columns`, each output summed as in `timesRow`.
-    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums
+    /// Panel `j` times the five activation rows `x + r·columns`, each output summed as in `timesRow`,
+    /// written over `sums` (in place: a returned 1.25 KB value was copied with `memmove` per panel).
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>, into sums: inout FiveRowSums)
 }
 
 extension OutputPanels {
@@ -18,9 +19,9 @@ extension OutputPanels {
     var panelCount: Int { (rows + Self.width - 1) / Self.width }
 }
 
-/// The sums of a five-row panel product: for each of five activation rows, its 64 outputs (four
-/// vectors of 16; element `4r + q` is row `r`'s outputs `16q ..< 16q + 16`). Kernels fill them strip
-/// by strip through `withUnsafeMutableFloats` (row `r`'s outputs at floats `64r ..< 64r + 64`).
+/// The sums of a five-row panel product: for each of five activation rows, its 64 outputs, read and
+/// written in place through `withUnsafeMutableFloats` (row `r`'s outputs at floats `64r ..< 64r + 64`;
+/// reading the tuple by value, e.g. through `withUnsafeBytes(of:)`, copied all 1.25 KB each time).
 struct FiveRowSums {
     private var v: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
                     SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
@@ -32,12 +33,6 @@ struct FiveRowSums {
     init() {
         let z = SIMD16<Float>()
         v = (z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z, z)
-    }
-
-    /// Element `i` (row `i / 4`, vector `i % 4`).
-    @inline(__always)
-    subscript(_ i: Int) -> SIMD16<Float> {
-        withUnsafeBytes(of: v) { $0.load(fromByteOffset: i * MemoryLayout<SIMD16<Float>>.stride, as: SIMD16<Float>.self) }
     }
 
     /// The 320 sums as floats, row after row.
@@ -118,10 +113,15 @@ enum PanelProducts {
             let firstOutput = j * P.width
             let valid = Swift.min(P.width, m - firstOutput)
             var i = 0
+            var s = FiveRowSums()
             while n - i >= 5 {
-                let s = p.panels.timesFiveRows(j, x + i * k)
-                for r in 0..<5 {
-                    store(s[4 * r], s[4 * r + 1], s[4 * r + 2], s[4 * r + 3], p, row: i + r, firstOutput, valid)
+                p.panels.timesFiveRows(j, x + i * k, into: &s)
+                s.withUnsafeMutableFloats { t in
+                    for r in 0..<5 {
+                        let row = UnsafePointer(t + 64 * r)
+                        store(SIMDMemory.load(row), SIMDMemory.load(row + 16), SIMDMemory.load(row + 32),
+                              SIMDMemory.load(row + 48), p, row: i + r, firstOutput, valid)
+                    }
                 }
                 i += 5
             }

@@ -145,10 +145,9 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
     /// the totals as `timesRow` folds its own; the block's 2.5 KB stay in L1 for the strips after
     /// the first.
     @inline(__always)
-    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>) -> FiveRowSums {
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>, into totals: inout FiveRowSums) {
         let k = columns
         let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
-        var totals = FiveRowSums()
         totals.withUnsafeMutableFloats { t in
             for b in 0..<blocks {
                 let block = self.block(j, b)
@@ -169,7 +168,7 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
                     let offset = KernelStrip { Self.offset(block, o / 16 + $0) }
                     func fold(_ s: KernelStrip, row r: Int, _ xs: Float) {
                         let total = t + 64 * r + o
-                        KernelStrip.load(total).addingProduct(s, scale)
+                        (b == 0 ? KernelStrip() : KernelStrip.load(total)).addingProduct(s, scale)
                             .addingProduct(offset, KernelStrip(repeating: xs)).store(to: total)
                     }
                     fold(s0, row: 0, xs.0); fold(s1, row: 1, xs.1); fold(s2, row: 2, xs.2)
@@ -177,6 +176,5 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
                 }
             }
         }
-        return totals
     }
 }
