@@ -274,8 +274,8 @@ private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
             let partial = layout.partial(row: i, chunk: chunk), scores = layout.scores(row: i)
             if hd == 64 && s.heads % 2 == 0 {                        // Whisper's heads: pairs of 64 columns
                 var h = 0
-                while h < s.heads {                                   // up to six heads (384 columns) a pass
-                    let pairs = Swift.min(3, (s.heads - h) / 2)
+                while h < s.heads {
+                    let pairs = Swift.min(HeadPairSums.pairsPerPass, (s.heads - h) / 2)
                     weightedHeadPairs(V.self, pairs: pairs, scores + h * s.keyRows, s.keyRows, range,
                                       value + h * hd * V.stride, rowBytes, partial + h * hd)
                     h += 2 * pairs
@@ -295,6 +295,12 @@ private struct AttentionWeightedSums<V: AttentionValues>: ParallelLoop {
 
 /// Two 64-wide heads of a weighted sum of value rows: 128 output columns in eight vector registers.
 private struct HeadPairSums {
+    /// Head pairs summed in one pass over the value rows: three (384 columns, 24 of AVX-512's 32
+    /// registers) where the registers hold them; with 16 registers (AVX2) one, whose 16 registers
+    /// of 8 floats already fill the file (three spilled: 17 % more time in `weightedHeadPairs`, perf
+    /// samples of `bench -t 1`, Zen 2). Each output's sum over the keys is the same either way.
+    static let pairsPerPass = KernelStrip.scalarCount == 32 ? 3 : 1
+
     var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
     var a4 = SIMD16<Float>(), a5 = SIMD16<Float>(), a6 = SIMD16<Float>(), a7 = SIMD16<Float>()
 
