@@ -14,14 +14,8 @@
 /// speed only, never a bit of a result.
 struct KernelStrip {
 #if AVX512
-    static let scalarCount = 32
-    var low: SIMD16<Float>, high: SIMD16<Float>
-
-    @inline(__always)
-    init(repeating value: Float) {
-        low = SIMD16(repeating: value)
-        high = low
-    }
+    static var parts: Int { 2 }
+    private var low: SIMD16<Float>, high: SIMD16<Float>
 
     /// A strip assembled from 16-float pieces: `piece(i)` gives floats `16i ..< 16i + 16`.
     @inline(__always)
@@ -30,28 +24,11 @@ struct KernelStrip {
         high = piece(1)
     }
 
-    /// `self + a · b`, one rounding per lane.
     @inline(__always)
-    func addingProduct(_ a: KernelStrip, _ b: KernelStrip) -> KernelStrip {
-        var r = self
-        r.low = low.addingProduct(a.low, b.low)
-        r.high = high.addingProduct(a.high, b.high)
-        return r
-    }
-
-    @inline(__always)
-    func store(to p: UnsafeMutablePointer<Float>) {
-        SIMDMemory.store(low, p)
-        SIMDMemory.store(high, p + 16)
-    }
+    private func part(_ i: Int) -> SIMD16<Float> { i == 0 ? low : high }
 #else
-    static let scalarCount = 16
-    var low: SIMD16<Float>
-
-    @inline(__always)
-    init(repeating value: Float) {
-        low = SIMD16(repeating: value)
-    }
+    static var parts: Int { 1 }
+    private var low: SIMD16<Float>
 
     /// A strip assembled from 16-float pieces: `piece(i)` gives floats `16i ..< 16i + 16`.
     @inline(__always)
@@ -59,26 +36,32 @@ struct KernelStrip {
         low = piece(0)
     }
 
-    /// `self + a · b`, one rounding per lane.
     @inline(__always)
-    func addingProduct(_ a: KernelStrip, _ b: KernelStrip) -> KernelStrip {
-        var r = self
-        r.low = low.addingProduct(a.low, b.low)
-        return r
-    }
+    private func part(_ i: Int) -> SIMD16<Float> { low }
+#endif
+
+    static var scalarCount: Int { 16 * parts }
 
     @inline(__always)
-    func store(to p: UnsafeMutablePointer<Float>) {
-        SIMDMemory.store(low, p)
-    }
-#endif
+    init(repeating value: Float) { self.init { _ in SIMD16(repeating: value) } }
 
     /// All zeros.
     @inline(__always)
     init() { self.init(repeating: 0) }
 
+    /// `self + a · b`, one rounding per lane.
+    @inline(__always)
+    func addingProduct(_ a: KernelStrip, _ b: KernelStrip) -> KernelStrip {
+        KernelStrip { part($0).addingProduct(a.part($0), b.part($0)) }
+    }
+
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>) -> KernelStrip {
         KernelStrip { SIMDMemory.load(p + 16 * $0) }
+    }
+
+    @inline(__always)
+    func store(to p: UnsafeMutablePointer<Float>) {
+        for i in 0..<Self.parts { SIMDMemory.store(part(i), p + 16 * i) }
     }
 }
