@@ -214,6 +214,8 @@ final class BatchRunner: @unchecked Sendable {
     /// Transcribes one file: prints its segments, writes its output files. Returns the audio length.
     private func transcribe(_ index: Int, with transcriber: Transcriber, emit: @escaping (String) -> Void) throws -> (Double, Timings) {
         let input = inputs[index]
+        // Refuse now, before the work, what the writes would refuse after it.
+        for format in formats { try SafeFileWriter.checkTarget(targets[index].path(for: format)) }
         let tokenizer = transcriber.tokenizer
         var transcription = options.transcriptionOptions()
         let detects = options.detectLanguageOnly || (options.language == "auto" && tokenizer.specialTokens.isMultilingual)
@@ -264,7 +266,7 @@ final class BatchRunner: @unchecked Sendable {
                                         model: model.hyperparameters, modelName: modelName,
                                         source: input.path, parameters: options.jsonParameters())
             for format in formats {
-                try AtomicFileWriter.write(format.writer.render(transcript), to: targets[index].path(for: format))
+                try SafeFileWriter.write(format.writer.render(transcript), to: targets[index].path(for: format))
             }
         }
         return (audioSeconds, result.timings)

@@ -1,11 +1,6 @@
 import Foundation
 import WhisperCore
 
-/// Why an output file could not be written.
-struct OutputError: Error, CustomStringConvertible {
-    let description: String
-}
-
 /// Where one input's output files go: `base` plus `.txt`, `.srt`, ...
 ///
 /// Named after the input without its extension (`talk.wav` → `talk.srt`), next to the input or
@@ -53,70 +48,17 @@ struct OutputTarget: Equatable {
     }
 }
 
-/// Writes files so that a complete-looking file is always complete: the contents go to a hidden
-/// temporary file in the same directory, which is renamed over the final name only when fully
-/// written. A run killed midway leaves at most a temporary file, which an interrupt removes.
-enum AtomicFileWriter {
-    static func write(_ text: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw OutputError(description: "\(path): cannot create the folder \(directory.path): \(error.localizedDescription)")
-        }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())").path
-        TemporaryFiles.register(temporary)
-        defer { TemporaryFiles.unregister(temporary) }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            unlink(temporary)
-            throw OutputError(description: "\(path): cannot write: \(error.localizedDescription)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw OutputError(description: "\(path): cannot move the finished file into place (\(reason))")
-        }
-    }
-}
-
-/// The temporary files being written right now, so an interrupt can remove them.
-enum TemporaryFiles {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var paths: Set<String> = []
-
-    static func register(_ path: String) {
-        lock.lock(); paths.insert(path); lock.unlock()
-    }
-
-    static func unregister(_ path: String) {
-        lock.lock(); paths.remove(path); lock.unlock()
-    }
-
-    /// Deletes every registered file; returns how many there were.
-    @discardableResult
-    static func removeAll() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        for path in paths { unlink(path) }
-        let count = paths.count
-        paths.removeAll()
-        return count
-    }
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM: remove temporary output files, say so, exit 130 (143 for SIGTERM).
+/// Ctrl-C (SIGINT), SIGTERM and SIGHUP (a closed terminal): remove temporary output files, say so,
+/// exit 128 + the signal's number (130, 143, 129).
 enum InterruptHandler {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     static func install() {
-        for (signalNumber, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143))] {
+        for (signalNumber, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))] {
             signal(signalNumber, SIG_IGN)   // delivered to the dispatch source instead
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
-                let removed = TemporaryFiles.removeAll()
+                let removed = SafeFileWriter.removeTemporaryFiles()
                 Console.setStatusLine(nil)
                 Console.info("whisper-cli: interrupted" + (removed > 0 ? " (removed \(removed) unfinished output file\(removed == 1 ? "" : "s"))" : ""))
                 exit(status)

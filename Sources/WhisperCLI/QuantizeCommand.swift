@@ -30,6 +30,7 @@ enum QuantizeCommand {
         }
         let clock = Date()
         do {
+            SafeFileWriter.protect(arguments[0])
             let input = try GGMLModelFile(path: arguments[0])
             try ModelQuantizer.quantize(input, to: type, outputPath: arguments[1])
             let before = input.file.bytes.count

@@ -5,6 +5,10 @@ import WhisperCore
 /// decoded and writing the requested output files; a summary and the timings go to stderr.
 enum TranscribeCommand {
     static func run(_ arguments: [String]) -> Int32 {
+        if arguments.isEmpty {
+            Console.info(CommandLineOptions.helpText())
+            return 2
+        }
         let options: CommandLineOptions
         do {
             options = try CommandLineOptions.parse(arguments)
@@ -42,7 +46,10 @@ enum TranscribeCommand {
             var seen: [String: String] = [:]
             for (input, target) in zip(inputs, targets) {
                 if let other = seen[target.base] {
-                    Console.error("\(other) and \(input.path) would both write \(target.base).*; use --output-dir with directory inputs, or transcribe them separately")
+                    let advice = options.outputDirectory == nil
+                        ? "use --output-dir with directory inputs, or transcribe them separately"
+                        : "rename one of them, or transcribe them separately"
+                    Console.error("\(other) and \(input.path) would both write \(target.base).*; \(advice)")
                     return 2
                 }
                 seen[target.base] = input.path
@@ -56,11 +63,15 @@ enum TranscribeCommand {
             return 1
         }
 
+        // No output may replace an input: inputs are compared with targets by device and inode.
+        for input in inputs where !input.isStandardInput { SafeFileWriter.protect(input.path) }
+
         let loadStart = Date()
         let model: WhisperModel
         let modelPath: String
         do {
             modelPath = try ModelLocator.resolve(modelArgument)
+            SafeFileWriter.protect(modelPath)
             model = try WhisperModel(path: modelPath)
         } catch {
             Console.error("\(error)")
@@ -72,7 +83,6 @@ enum TranscribeCommand {
             Console.info("whisper-cli: model \(model.path): \(h.size) (\(h.isMultilingual ? "multilingual" : "English-only")), \(h.fileTypeName), \(h.nAudioLayer)+\(h.nTextLayer) layers, d=\(h.nAudioState)")
         }
 
-        InterruptHandler.install()
         let durations = inputs.map(\.declaredDuration)
         let mode: ProgressDisplay.Mode
         if options.noPrints {

@@ -2,14 +2,17 @@ import Foundation
 import WhisperCore
 
 // whisper-cli: a thin command line over WhisperCore.
-// Exit status: 0 success, 1 a file or the model failed, 2 usage error.
+// Exit status: 0 success (and complete output), 1 a file, the model or the output failed,
+// 2 usage error; 129/130/143 after SIGHUP/SIGINT/SIGTERM.
 
-setvbuf(stdout, nil, _IOLBF, 0)
+Console.occupyClosedStandardDescriptors()
+InterruptHandler.install()
 let arguments = Array(CommandLine.arguments.dropFirst())
-let status: Int32
+var status: Int32
 if let first = arguments.first, let command = Subcommand.named(first) {
     status = command.run(Array(arguments.dropFirst()))
 } else {
     status = TranscribeCommand.run(arguments)
 }
+if status == 0 && Console.standardErrorFailed { status = 1 }
 exit(status)

@@ -20,7 +20,6 @@ public enum ModelQuantizer {
         case notAQuantizedType(GGMLTensorType)
         case alreadyQuantized(path: String, tensor: String, type: GGMLTensorType)
         case rowsNotWholeBlocks(path: String, tensor: String, columns: Int, type: GGMLTensorType)
-        case cannotWrite(path: String, reason: String)
 
         public var description: String {
             switch self {
@@ -30,8 +29,6 @@ public enum ModelQuantizer {
                 return "\(path): tensor '\(tensor)' is already \(type); quantize from an f16 or f32 model"
             case .rowsNotWholeBlocks(let path, let tensor, let columns, let type):
                 return "\(path): tensor '\(tensor)' has rows of \(columns) values, not whole \(type) blocks of 32"
-            case .cannotWrite(let path, let reason):
-                return "\(path): cannot write the quantized model: \(reason)"
             }
         }
     }
@@ -48,24 +45,22 @@ public enum ModelQuantizer {
         }
     }
 
-    /// Quantizes `input` into a new file at `outputPath` (written under a temporary name, then renamed).
+    /// Quantizes `input` into a new file at `outputPath`, written by `SafeFileWriter`'s rule
+    /// (a temporary file renamed into place; never over a directory, a device or an input).
     public static func quantize(_ input: GGMLModelFile, to type: GGMLTensorType, outputPath: String,
                                 progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
         guard let fileType = fileType(of: type) else { throw Failure.notAQuantizedType(type) }
-        let temporary = outputPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil),
-              let out = FileHandle(forWritingAtPath: temporary) else {
-            throw Failure.cannotWrite(path: outputPath, reason: "cannot create \(temporary)")
+        try SafeFileWriter.write(to: outputPath) { sink in
+            try write(input, as: type, fileType: fileType, into: &sink, progress: progress)
         }
-        var finished = false
-        defer {
-            try? out.close()
-            if !finished { try? FileManager.default.removeItem(atPath: temporary) }
-        }
+    }
+
+    private static func write(_ input: GGMLModelFile, as type: GGMLTensorType, fileType: Int, into out: inout FileSink,
+                              progress: ((_ done: Int, _ total: Int) -> Void)?) throws {
         var buffer: [UInt8] = []
         func int32(_ v: Int) { withUnsafeBytes(of: Int32(truncatingIfNeeded: v).littleEndian) { buffer += $0 } }
-        func flush() {
-            out.write(Data(buffer))
+        func flush() throws {
+            try out.write(buffer)
             buffer.removeAll(keepingCapacity: true)
         }
 
@@ -82,7 +77,7 @@ public enum ModelQuantizer {
             int32(token.count)
             buffer += token
         }
-        flush()
+        try flush()
 
         // Tensors, in file order.
         var floats: [Float] = []
@@ -126,17 +121,8 @@ public enum ModelQuantizer {
             } else {
                 buffer += UnsafeRawBufferPointer(start: source, count: info.byteCount)
             }
-            flush()
+            try flush()
             progress?(index + 1, input.tensorOrder.count)
         }
-        do {
-            try out.synchronize()
-            try out.close()
-            if FileManager.default.fileExists(atPath: outputPath) { try FileManager.default.removeItem(atPath: outputPath) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: outputPath)
-        } catch {
-            throw Failure.cannotWrite(path: outputPath, reason: error.localizedDescription)
-        }
-        finished = true
     }
 }
