@@ -8,7 +8,7 @@ ARCH := $(shell uname -m)
 ifeq ($(ARCH),x86_64)
 # Without an explicit target CPU, Float16 conversion and FMA become library calls.
 TARGET_CPU ?= native
-CPU_FLAGS := -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU)
+CPU_FLAGS := -Xswiftc -target-cpu -Xswiftc $(TARGET_CPU) -Xswiftc -DWHISPER_TARGET_CPU
 # The kernels' register blocks follow the target's vector registers (see KernelStrip.swift): ask the
 # toolchain's clang whether TARGET_CPU has AVX-512 (32 registers of 16 floats) or not (16 registers).
 ifneq ($(shell echo | clang -march=$(TARGET_CPU) -dM -E - 2>/dev/null | grep -c __AVX512F__),0)
@@ -34,7 +34,7 @@ help:
 	@echo "make smoke            transcribe jfk.wav with the synthetic tiny.en model and compare"
 	@echo "make run              transcribe a sample with whatever model is available"
 	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
-	@echo "make bench-memory     peak memory on a 1-minute and a 2-hour WAV (needs sox, GNU time)"
+	@echo "make bench-memory     peak memory, real tiny.en, 1 minute against 2 hours of real speech (GNU time)"
 	@echo "make fuzz             long fuzz run of the model, VAD model and WAV parsers (FUZZ_CASES=200000 each,"
 	@echo "                      FUZZ_SEED=random; replay one case with FUZZ_SEED=S FUZZ_CASE=N)"
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"

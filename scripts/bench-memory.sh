@@ -9,33 +9,54 @@
 #               the network (seconds);
 #   -ot         a real transcription of the last minute: the whole file is read and decoded, the
 #               last minute converted and transcribed (seconds);
-#   all         the whole 2 hours transcribed (about 7 minutes with the nano model on 2 cores;
+#   all         the whole 2 hours transcribed (about 3 minutes with the real tiny.en on 2 cores;
 #               QUICK=1 skips it).
 #
-# Environment: MODEL (default: the synthetic nano model), LONG_SECONDS (7200), THREADS (2), QUICK.
-# Needs sox (Debian: apt-get install sox) and GNU time (/usr/bin/time, apt-get install time).
+# The recording is real speech — jfk.wav, speech-long.wav and speech-short.wav over and over — and
+# the model the real tiny.en: real text ends windows early (many windows a minute), which is
+# what once made memory grow with the length (a synthetic model decodes whole windows and hid it).
+#
+# Environment: MODEL (default: ../shared/models/ggml-tiny.en.bin), LONG_SECONDS (7200), THREADS (2),
+# QUICK. Needs python3 (to join the WAV files) and GNU time (/usr/bin/time, apt-get install time).
 CLI=${1:-.build/release/whisper-cli}
 SHARED=${2:-../shared}
-MODEL=${MODEL:-$SHARED/models/nano-synthetic-f16.bin}
+MODEL=${MODEL:-$SHARED/models/ggml-tiny.en.bin}
 LONG_SECONDS=${LONG_SECONDS:-7200}
 THREADS=${THREADS:-2}
 LIMIT_MIB=50
 
-for tool in sox /usr/bin/time; do
+for tool in python3 /usr/bin/time; do
     command -v $tool >/dev/null 2>&1 || { echo "bench-memory: needs $tool (apt-get install ${tool##*/})" >&2; exit 1; }
 done
 [ -f "$MODEL" ] || { echo "bench-memory: model $MODEL is absent" >&2; exit 1; }
-SPEECH=$SHARED/samples/speech-long.wav
-[ -f "$SPEECH" ] || { echo "bench-memory: $SPEECH is absent" >&2; exit 1; }
+SAMPLES=$SHARED/samples
+for f in jfk.wav speech-long.wav speech-short.wav; do
+    [ -f "$SAMPLES/$f" ] || { echo "bench-memory: $SAMPLES/$f is absent" >&2; exit 1; }
+done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/whisper-bench-memory.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
-# speech-long.wav (53.7 s, 16 kHz mono s16) repeated and cut: 1 minute, and 2 hours (230 MB).
-sox "$SPEECH" "$WORK/short.wav" repeat 1 trim 0 60 || exit 1
-sox "$SPEECH" "$WORK/long.wav" repeat $((LONG_SECONDS / 53 + 1)) trim 0 "$LONG_SECONDS" || exit 1
-echo "bench-memory: $(soxi -d "$WORK/short.wav") and $(soxi -d "$WORK/long.wav") of 16 kHz speech; model $(basename "$MODEL"), $THREADS threads"
+# The three samples (16 kHz mono s16) joined and repeated: 1 minute, and 2 hours (230 MB).
+python3 - "$SAMPLES" "$WORK" "$LONG_SECONDS" <<'PY' || exit 1
+import sys, wave
+samples, work, long_seconds = sys.argv[1], sys.argv[2], int(sys.argv[3])
+speech = b""
+for name in ("jfk.wav", "speech-long.wav", "speech-short.wav"):
+    with wave.open(f"{samples}/{name}") as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2), name
+        speech += w.readframes(w.getnframes())
+for name, seconds in (("short.wav", 60), ("long.wav", long_seconds)):
+    size = seconds * 32000
+    with wave.open(f"{work}/{name}", "wb") as out:
+        out.setnchannels(1); out.setsampwidth(2); out.setframerate(16000)
+        while size > 0:
+            piece = speech[:size]
+            out.writeframes(piece)
+            size -= len(piece)
+PY
+echo "bench-memory: 60 s and $LONG_SECONDS s of real speech; model $(basename "$MODEL"), $THREADS threads"
 
 # Runs a command under GNU time: reports its peak RSS and time (on fd 3, the script's stdout)
 # and returns the peak in KiB (on stdout, to be captured).

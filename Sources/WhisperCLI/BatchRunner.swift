@@ -27,6 +27,7 @@ enum InputDiscovery {
     /// path — its direct children, or everything below it with `recursive`. Paths that do not exist
     /// are returned as problems: they fail, but do not stop the batch.
     static func collect(_ arguments: [String], recursive: Bool) -> (inputs: [BatchInput], problems: [(path: String, reason: String)], emptyDirectories: [String]) {
+        skippedLinks.removeAll()
         var inputs: [BatchInput] = []
         var problems: [(String, String)] = []
         var empty: [String] = []
@@ -60,17 +61,32 @@ enum InputDiscovery {
             guard let enumerator = fm.enumerator(atPath: directory) else { return [] }
             while let relative = enumerator.nextObject() as? String {
                 let url = base.appendingPathComponent(relative)
-                if isWAV(url), isRegularFile(url.path) { paths.append(url.path) }
+                if isWAV(url) { consider(url.path, into: &paths) }
             }
         } else {
             let names = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
             for name in names {
                 let url = base.appendingPathComponent(name)
-                if isWAV(url), isRegularFile(url.path) { paths.append(url.path) }
+                if isWAV(url) { consider(url.path, into: &paths) }
             }
         }
         return paths.sorted()
     }
+
+    /// Adds `path` if it is a regular file (or a link to one); remembers broken and looping links.
+    private static func consider(_ path: String, into paths: inout [String]) {
+        if isRegularFile(path) {
+            paths.append(path)
+            return
+        }
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+            skippedLinks.append(path)
+        }
+    }
+
+    /// `.wav` names found in directories that are broken or looping symbolic links (reported as warnings).
+    nonisolated(unsafe) static var skippedLinks: [String] = []
 
     private static func isWAV(_ url: URL) -> Bool {
         !url.lastPathComponent.hasPrefix(".") && url.pathExtension.lowercased() == "wav"
@@ -79,6 +95,15 @@ enum InputDiscovery {
     private static func isRegularFile(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+}
+
+/// `-ot` at or past the end of the audio: nothing was transcribed, which is not a success.
+struct OffsetError: Error, CustomStringConvertible {
+    let offset: Double
+    let audioSeconds: Double
+    var description: String {
+        String(format: "-ot starts at %.3f s, but the audio is only %.3f s long: nothing to transcribe", offset, audioSeconds)
     }
 }
 
@@ -257,6 +282,9 @@ final class BatchRunner: @unchecked Sendable {
             audioSeconds = Double(max(reader.framesRead, reader.expectedFrameCount ?? 0)) / Double(reader.sampleRate)
         }
         if options.noTimestamps { emit("\n") }
+        if transcription.offset > 0, transcription.offset >= audioSeconds {
+            throw OffsetError(offset: transcription.offset, audioSeconds: audioSeconds)
+        }
 
         if !formats.isEmpty {
             let segments = SegmentSplitter.split(result.segments, maxLength: options.maxLength,
@@ -314,9 +342,14 @@ struct SegmentPrinter {
         return out
     }
 
+    /// Text from the vocabulary may hold control characters (a damaged or hostile model): on a
+    /// terminal they are shown escaped, never sent raw; files and pipes get the text as it is.
+    static let sanitizes = Console.isTerminal(1)
+
     private func body(of segment: Segment) -> String {
-        guard options.printColors || options.printSpecial else { return segment.text }
-        let texts = TokenText.pieces(of: segment.tokens, tokenizer: tokenizer, includeSpecial: options.printSpecial)
+        let clean: (String) -> String = Self.sanitizes ? Console.printable : { $0 }
+        guard options.printColors || options.printSpecial else { return clean(segment.text) }
+        let texts = TokenText.pieces(of: segment.tokens, tokenizer: tokenizer, includeSpecial: options.printSpecial).map(clean)
         guard options.printColors else { return texts.joined() }
         var out = ""
         for (i, text) in texts.enumerated() where !text.isEmpty {

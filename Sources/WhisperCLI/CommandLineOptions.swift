@@ -42,6 +42,7 @@ struct CommandLineOptions {
     var recursive = false
     var skipExisting = false
     var showHelp = false
+    var showVersion = false
     // Voice activity detection (whisper.cpp's --vad flags).
     var vad = false
     var vadModel: String?
@@ -51,6 +52,16 @@ struct CommandLineOptions {
     var vadMaxSpeechSeconds = Double.infinity
     var vadSpeechPadMilliseconds = 30
     var vadSamplesOverlap = 0.1
+
+    /// Beam size and best-of are capped as whisper.cpp caps them (its WHISPER_MAX_DECODERS).
+    static let maxDecoders = 8
+    /// More threads than this only add overhead on any machine this runs on.
+    static let maxThreads = 256
+    /// About 24 days: a bound that keeps every time computation far from overflow.
+    static let maxMilliseconds = Int(Int32.max)
+    static let maxTemperature = 100.0
+    /// The fallback tries at most 1 + 1 / increment temperatures: no more than 101.
+    static let minTemperatureIncrement: Float = 0.01
 
     static var defaultThreads: Int {
         min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -108,22 +119,23 @@ struct CommandLineOptions {
 
     static let specs: [Spec] = [
         flag(["-h", "--help"], "show this help and exit") { $0.showHelp = true },
+        flag(["--version"], "print the version and how this binary was built, and exit") { $0.showVersion = true },
         text(["-m", "--model"], "FNAME", "model path, or a model name (tiny.en, base, ...) looked up in Models/") { $0.model = $1 },
         text(["-f", "--file"], "FNAME", "input WAV file or directory (may repeat; bare arguments work too)") { $0.files.append($1) },
-        int(["-t", "--threads"], "N", "threads to compute with (default: \(defaultThreads))") { $0.threads = $1 },
-        int(["-p", "--processors"], "N", "files transcribed at once, each with its share of the threads (default: 1)") { $0.processors = $1 },
-        int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)") { $0.offsetMilliseconds = $1 },
-        int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)") { $0.durationMilliseconds = $1 },
-        int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)") { $0.maxContext = $1 },
-        int(["-ml", "--max-len"], "N", "split segments to at most N characters, times shared by characters (default: 0)") { $0.maxLength = $1 },
+        int(["-t", "--threads"], "N", "threads to compute with (default: \(defaultThreads))", in: 1...maxThreads) { $0.threads = $1 },
+        int(["-p", "--processors"], "N", "files transcribed at once, each with its share of the threads (default: 1)", in: 1...maxThreads) { $0.processors = $1 },
+        int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)", in: 0...maxMilliseconds) { $0.offsetMilliseconds = $1 },
+        int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)", in: 0...maxMilliseconds) { $0.durationMilliseconds = $1 },
+        int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)", in: -1...Int(Int32.max)) { $0.maxContext = $1 },
+        int(["-ml", "--max-len"], "N", "split segments to at most N characters, times shared by characters (default: 0)", in: 0...Int(Int32.max)) { $0.maxLength = $1 },
         flag(["-sow", "--split-on-word"], "with -ml, split on words rather than tokens") { $0.splitOnWord = true },
-        int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0 (default: 5)") { $0.bestOf = $1 },
-        int(["-bs", "--beam-size"], "N", "beam size at temperature 0; 1 decodes greedily (default: 5)") { $0.beamSize = $1 },
-        number(["-et", "--entropy-thold"], "N", "compression-ratio threshold for the temperature fallback (default: 2.4)") { $0.compressionRatioThreshold = $1 },
-        number(["-lpt", "--logprob-thold"], "N", "average log-probability threshold for the fallback (default: -1.0)") { $0.logProbThreshold = $1 },
-        number(["-nth", "--no-speech-thold"], "N", "no-speech probability above which a window is silence (default: 0.6)") { $0.noSpeechThreshold = $1 },
-        number(["-tp", "--temperature"], "N", "sampling temperature of the first attempt (default: 0.0)") { $0.temperature = Float($1) },
-        number(["-tpi", "--temperature-inc"], "N", "temperature step of the fallback (default: 0.2)") { $0.temperatureIncrement = Float($1) },
+        int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0, at most \(maxDecoders) (default: 5)", in: 1...maxDecoders) { $0.bestOf = $1 },
+        int(["-bs", "--beam-size"], "N", "beam size at temperature 0, at most \(maxDecoders); 1 decodes greedily (default: 5)", in: 1...maxDecoders) { $0.beamSize = $1 },
+        number(["-et", "--entropy-thold"], "N", "retry a window whose text repeats itself: compresses over N:1 (OpenAI's test in place of whisper.cpp's entropy; default: 2.4)", in: 0...1000) { $0.compressionRatioThreshold = $1 },
+        number(["-lpt", "--logprob-thold"], "N", "average log-probability threshold for the fallback (default: -1.0)", in: -1000...0) { $0.logProbThreshold = $1 },
+        number(["-nth", "--no-speech-thold"], "N", "no-speech probability above which a window is silence (default: 0.6)", in: 0...1) { $0.noSpeechThreshold = $1 },
+        number(["-tp", "--temperature"], "N", "sampling temperature of the first attempt (default: 0.0)", in: 0...maxTemperature) { $0.temperature = Float($1) },
+        number(["-tpi", "--temperature-inc"], "N", "temperature step of the fallback, 0 or \(minTemperatureIncrement)...1 (default: 0.2)", in: 0...1) { $0.temperatureIncrement = Float($1) },
         flag(["-nf", "--no-fallback"], "never retry a window at a higher temperature") { $0.noFallback = true },
         flag(["-tr", "--translate"], "translate into English (multilingual models)") { $0.translate = true },
         text(["-l", "--language"], "LANG", "spoken language code, or 'auto' to detect it (default: en)") { $0.language = $1 },
@@ -146,9 +158,22 @@ struct CommandLineOptions {
         flag(["-otsv", "--output-tsv"], "write a .tsv file") { $0.outputFormats.insert(.tsv) },
         flag(["-oj", "--output-json"], "write a .json file (segments, tokens, probabilities, parameters)") { $0.outputFormats.insert(.json) },
         flag(["-ojf", "--output-json-full"], "same as -oj (the JSON always holds tokens and probabilities)") { $0.outputFormats.insert(.json) },
-        text(["-of", "--output-file"], "FNAME", "output file path without extension (single input only)") { $0.outputFile = $1 },
-        text(["--output-dir"], "DIR", "write output files into DIR (default: next to each input)") { $0.outputDirectory = $1 },
+        Spec(names: ["-of", "--output-file"], value: "FNAME", help: "output file path without extension (single input only)") { o, name in
+            let last = name.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            guard !last.isEmpty, last != ".", last != ".." else {
+                throw UsageError(description: "-of needs a file name (without extension), got '\(name)'"
+                                 + (name.hasSuffix("/") ? "; for a folder use --output-dir" : ""))
+            }
+            o.outputFile = name
+        },
+        Spec(names: ["--output-dir"], value: "DIR", help: "write output files into DIR (default: next to each input)") { o, dir in
+            guard !dir.isEmpty else { throw UsageError(description: "--output-dir needs a folder name") }
+            o.outputDirectory = dir
+        },
         Spec(names: ["--output-format"], value: "LIST", help: "comma-separated output formats: txt,vtt,srt,lrc,csv,tsv,json or all") { o, list in
+            if list.split(separator: ",").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                throw UsageError(description: "--output-format needs at least one format (txt, vtt, srt, lrc, csv, tsv, json, all)")
+            }
             for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
                 if name.lowercased() == "all" {
                     o.outputFormats.formUnion(OutputFormat.allCases)
@@ -220,15 +245,15 @@ struct CommandLineOptions {
     }
 
     func validate() throws {
-        if showHelp { return }
+        if showHelp || showVersion { return }
         guard threads >= 1 else { throw UsageError(description: "-t must be at least 1") }
         guard processors >= 1 else { throw UsageError(description: "-p must be at least 1") }
         guard beamSize >= 1, bestOf >= 1 else { throw UsageError(description: "-bs and -bo must be at least 1") }
         guard offsetMilliseconds >= 0, durationMilliseconds >= 0 else {
             throw UsageError(description: "-ot and -d must not be negative")
         }
-        guard temperature >= 0, temperatureIncrement >= 0 else {
-            throw UsageError(description: "temperatures must not be negative")
+        guard temperatureIncrement == 0 || temperatureIncrement >= Self.minTemperatureIncrement else {
+            throw UsageError(description: "-tpi must be 0 (no fallback) or in \(Self.minTemperatureIncrement)...1, got \(temperatureIncrement)")
         }
         guard maxLength >= 0 else { throw UsageError(description: "-ml must not be negative") }
         if skipExisting && outputFormats.isEmpty {
@@ -251,7 +276,9 @@ struct CommandLineOptions {
         if noFallback || temperatureIncrement == 0 {
             o.temperatures = [temperature]
         } else {
-            o.temperatures = Array(stride(from: temperature, through: 1.0 + 1e-6, by: temperatureIncrement))
+            // At most 1 + 1 / increment temperatures (the increment is at least 0.01).
+            let steps = Array(stride(from: temperature, through: 1.0 + 1e-6, by: temperatureIncrement))
+            o.temperatures = steps.isEmpty ? [temperature] : steps
         }
         o.compressionRatioThreshold = compressionRatioThreshold
         o.logProbThreshold = logProbThreshold

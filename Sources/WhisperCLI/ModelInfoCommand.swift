@@ -82,8 +82,15 @@ enum ModelInfoCommand {
 
         var valid = true
         do {
-            _ = try WhisperWeights(file: file)
-            line("valid", "yes: every tensor present with the expected shape and type")
+            let model = try WhisperModel(file: file)
+            let poisoned = model.nonFiniteTensors()
+            if poisoned.isEmpty {
+                line("valid", "yes: every tensor present with the expected shape and type, every value finite")
+            } else {
+                let shown = poisoned.prefix(5).joined(separator: ", ") + (poisoned.count > 5 ? ", ..." : "")
+                line("valid", "no: \(poisoned.count) tensor\(poisoned.count == 1 ? "" : "s") hold NaN or infinite values (\(shown))")
+                valid = false
+            }
         } catch {
             line("valid", "no: \(error)")
             valid = false

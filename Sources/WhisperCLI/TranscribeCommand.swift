@@ -20,6 +20,10 @@ enum TranscribeCommand {
             Console.output(CommandLineOptions.helpText() + "\n")
             return 0
         }
+        if options.showVersion {
+            Console.output(CPUFeatures.versionText + "\n")
+            return 0
+        }
         guard let modelArgument = options.model else {
             Console.error("no model given: use -m MODEL (a file, or a name such as base.en; see 'whisper-cli models')")
             return 2
@@ -31,6 +35,9 @@ enum TranscribeCommand {
 
         // Inputs and where their outputs go; clashes are usage errors, found before any work.
         let discovery = InputDiscovery.collect(options.files, recursive: options.recursive)
+        for link in InputDiscovery.skippedLinks {
+            Console.warning("\(link): a symbolic link to nothing readable (broken or looping); skipped")
+        }
         for directory in discovery.emptyDirectories {
             Console.warning("no .wav files in \(directory)" + (options.recursive ? "" : " (use -r to search its subfolders)"))
         }
@@ -78,7 +85,16 @@ enum TranscribeCommand {
             return 1
         }
         let loadTime = -loadStart.timeIntervalSinceNow
+        if !model.hyperparameters.isMultilingual {
+            if options.translate {
+                Console.warning("\(model.path) is an English-only model: -tr (translate) is ignored")
+            }
+            if options.language != "en" && options.language != "auto" {
+                Console.warning("\(model.path) is an English-only model: -l \(options.language) is ignored, the audio is transcribed as English")
+            }
+        }
         if !options.noPrints {
+            if let note = CPUFeatures.untunedBuildNote { Console.info(note) }
             let h = model.hyperparameters
             Console.info("whisper-cli: model \(model.path): \(h.size) (\(h.isMultilingual ? "multilingual" : "English-only")), \(h.fileTypeName), \(h.nAudioLayer)+\(h.nTextLayer) layers, d=\(h.nAudioState)")
         }
@@ -109,14 +125,17 @@ enum TranscribeCommand {
         outcomes.forEach { summary.add($0) }
         summary.failed += discovery.problems.count
         if !options.noPrints {
-            printSummary(summary, files: inputs.count + discovery.problems.count, seconds: -batchStart.timeIntervalSinceNow)
-            printTimings(load: loadTime, timings: summary.timings, total: -loadStart.timeIntervalSinceNow)
+            printSummary(summary, files: inputs.count + discovery.problems.count, seconds: -batchStart.timeIntervalSinceNow,
+                         detectOnly: options.detectLanguageOnly)
+            if !options.detectLanguageOnly {
+                printTimings(load: loadTime, timings: summary.timings, total: -loadStart.timeIntervalSinceNow)
+            }
         }
         return summary.failed == 0 ? 0 : 1
     }
 
-    static func printSummary(_ s: BatchSummary, files: Int, seconds: Double) {
-        var line = "whisper-cli: \(files) file\(files == 1 ? "" : "s"): \(s.transcribed) transcribed, \(s.failed) failed"
+    static func printSummary(_ s: BatchSummary, files: Int, seconds: Double, detectOnly: Bool = false) {
+        var line = "whisper-cli: \(files) file\(files == 1 ? "" : "s"): \(s.transcribed) \(detectOnly ? "language detected" : "transcribed"), \(s.failed) failed"
         if s.skipped > 0 { line += ", \(s.skipped) skipped" }
         line += String(format: "; %.3f h of audio (%.1f s) in %.1f s", s.audioSeconds / 3600, s.audioSeconds, seconds)
         if s.audioSeconds > 0 {
@@ -132,8 +151,9 @@ enum TranscribeCommand {
         Console.info("whisper_print_timings:      mel time = \(ms(timings.mel))")
         let perWindow = timings.windows > 0 ? timings.encode / Double(timings.windows) : 0
         Console.info("whisper_print_timings:   encode time = \(ms(timings.encode)) / \(timings.windows) runs (\(ms(perWindow)) per run)")
-        let perToken = timings.decodedTokens > 0 ? timings.decode / Double(timings.decodedTokens) : 0
-        Console.info("whisper_print_timings:   decode time = \(ms(timings.decode)) / \(timings.decodedTokens) tokens (\(ms(perToken)) per token)")
+        // Decode time covers every beam, candidate and fallback temperature; the tokens are those kept.
+        let perWindowDecode = timings.windows > 0 ? timings.decode / Double(timings.windows) : 0
+        Console.info("whisper_print_timings:   decode time = \(ms(timings.decode)) / \(timings.windows) windows (\(ms(perWindowDecode)) per window; \(timings.decodedTokens) tokens kept, beams and retries included in the time)")
         Console.info("whisper_print_timings:    total time = \(ms(total))")
     }
 }

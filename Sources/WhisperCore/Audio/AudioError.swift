@@ -19,6 +19,8 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingDataChunk(file: String)
     /// The file is a valid WAV file without a single sample (a header only): nothing to transcribe.
     case noAudio(file: String)
+    /// The `data` chunk holds some bytes, but fewer than one frame (one sample of every channel).
+    case dataShorterThanFrame(file: String, bytes: Int, frameBytes: Int)
     /// The `fmt ` chunk is shorter than its format needs.
     case formatChunkTooShort(file: String, size: Int, needed: Int)
     /// A codec other than PCM or IEEE float (A-law, µ-law, ADPCM, MP3, ...).
@@ -59,6 +61,9 @@ public enum AudioError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(file): the WAV file has no 'data' chunk (no audio)"
         case let .noAudio(file):
             return "\(file): the WAV file holds no audio samples (its 'data' chunk is empty)"
+        case let .dataShorterThanFrame(file, bytes, frameBytes):
+            return "\(file): the WAV 'data' chunk holds \(bytes) byte\(bytes == 1 ? "" : "s"), less than one frame of "
+                + "audio (\(frameBytes) bytes): no sample to transcribe"
         case let .formatChunkTooShort(file, size, needed):
             return "\(file): the WAV 'fmt ' chunk is \(size) bytes, too short (needs at least \(needed))"
         case let .unsupportedEncoding(file, code, name):

@@ -135,7 +135,8 @@ public struct WAVFormat: Equatable, Sendable {
         }
         var containerBytes = (bits + 7) / 8
         if blockAlign != 0 && blockAlign != channels * containerBytes {
-            guard blockAlign % channels == 0, blockAlign / channels >= containerBytes else {
+            // Containers wider than 8 bytes hold no format there is (a damaged header).
+            guard blockAlign % channels == 0, blockAlign / channels >= containerBytes, blockAlign / channels <= 8 else {
                 throw AudioError.invalidBlockAlign(file: file, blockAlign: blockAlign, channels: channels, bits: bits)
             }
             containerBytes = blockAlign / channels

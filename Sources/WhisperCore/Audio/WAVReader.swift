@@ -14,10 +14,11 @@
 ///
 /// Every channel is decoded and the channels are averaged into one (mono) signal, as Whisper wants.
 /// Samples are Float, full scale mapped to [-1, 1): u8 `(x - 128) / 128`, s16 `x / 32768`,
-/// s24 `x / 8388608`, s32 `x / 2147483648`; float samples are taken as they are (a float file may
-/// exceed full scale), except that non-finite values (NaN, ±infinity) become 0 and magnitudes are
-/// limited to `floatSampleLimit`, so that no value — nor a sum of them in the channel mix, the
-/// resampler or the spectrogram — can overflow and poison the transcription.
+/// s24 `x / 8388608`, s32 `x / 2147483648`; float samples are clipped to full scale [-1, 1] and
+/// non-finite values (NaN, ±infinity) become 0 — as OpenAI's pipeline, which decodes every file
+/// through ffmpeg to 16-bit PCM, clips them. One wild sample (1e38 in a damaged file) therefore
+/// neither overflows the channel mix, the resampler or the spectrogram nor, by setting the
+/// spectrogram's maximum, silences the rest of the recording.
 public final class WAVReader {
     /// The file's name, as used in error messages.
     public let name: String
@@ -41,9 +42,8 @@ public final class WAVReader {
     static let unboundedReservation = 1 << 20
     private let sizeIsBoundedByFile: Bool
 
-    /// The largest magnitude a float sample is decoded to (96 dB above full scale): anything louder
-    /// is a corrupt file, not audio.
-    public static let floatSampleLimit: Float = 65_536
+    /// The largest magnitude a float sample is decoded to: full scale, as a conversion to 16-bit PCM clips.
+    public static let floatSampleLimit: Float = 1
 
     public var sampleRate: Int { format.sampleRate }
     public var channelCount: Int { format.channelCount }
@@ -77,6 +77,9 @@ public final class WAVReader {
         pushback = header.pushback
         remainingBytes = parsed.dataSize
         let frameBytes = parsed.format.bytesPerFrame
+        if let size = parsed.dataSize, size > 0, size < frameBytes {
+            throw AudioError.dataShorterThanFrame(file: input.name, bytes: size, frameBytes: frameBytes)
+        }
         declaredFrameCount = parsed.dataSize.map { $0 / frameBytes }
         // The pushed-back byte (if any) is still to be read, on top of what the file has left.
         let inFile = input.bytesRemaining().map { ($0 + header.pushback.count) / frameBytes }
@@ -252,6 +255,10 @@ struct WAVHeaderParser {
         try input.skip(count - taken)
     }
 
+    private static func printableID(_ bytes: ArraySlice<UInt8>) -> String {
+        String(bytes.map { $0 >= 0x20 && $0 <= 0x7E ? Character(Unicode.Scalar($0)) : "?" })
+    }
+
     private static func isChunkID(_ bytes: ArraySlice<UInt8>) -> Bool {
         bytes.count == 4 && bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
     }
@@ -325,6 +332,11 @@ struct WAVHeaderParser {
                 if size == 0 { dataSize = nil }
                 return Result(format: format, dataSize: dataSize)
             default:
+                // A chunk that claims more bytes than the file has left hides whatever follows it.
+                if let left = input.bytesRemaining(), size > left + pushback.count {
+                    throw AudioError.truncatedHeader(file: file, detail: "the '\(Self.printableID(header[0..<4]))' chunk claims "
+                        + "\(size) bytes, but only \(left + pushback.count) follow it (the 'data' chunk cannot come after it)")
+                }
                 try skip(size)
             }
         }

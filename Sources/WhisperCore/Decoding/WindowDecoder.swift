@@ -82,6 +82,8 @@ public final class WindowDecoder: @unchecked Sendable {
         let first = decoder.decode([.init(slot: 0, tokens: initial, logitRows: [sotIndex, initial.count - 1])],
                                    cache: cache, cross: cross, executor: executor)
         let nVocab = specials.vocabularySize
+        // Weights holding NaN or infinities poison every value after them; say so rather than print "!!!!".
+        if first.contains(where: { !$0.isFinite }) { throw ModelOutputError.notFinite }
         let noSpeech = noSpeechProbability(UnsafeBufferPointer(rebasing: first[0..<nVocab]))
         let lastLogits = Array(first[nVocab..<(2 * nVocab)])
 
@@ -106,6 +108,16 @@ public final class WindowDecoder: @unchecked Sendable {
     private func noSpeechProbability(_ logits: UnsafeBufferPointer<Float>) -> Double {
         let normalizer = logSumExp(logits)
         return _exp(Double(logits[specials.noSpeech] - normalizer))
+    }
+}
+
+/// The network computed NaN or infinite values: the model's weights hold some.
+public enum ModelOutputError: Error, CustomStringConvertible, Sendable {
+    case notFinite
+
+    public var description: String {
+        "the model computes NaN or infinite values: its weights hold NaN or infinite numbers "
+            + "(`whisper-cli model-info MODEL` names the tensors); the model file is damaged"
     }
 }
 

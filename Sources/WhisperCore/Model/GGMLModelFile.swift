@@ -73,6 +73,9 @@ public final class GGMLModelFile: @unchecked Sendable {
         // Mel filterbank: n_mels rows of n_fft/2 + 1 = 201 bins.
         let nMel = Int(try reader.int32("the mel filterbank size"))
         let nBins = Int(try reader.int32("the mel filterbank size"))
+        if nMel != h.nMels, nMel > 0, nBins == 201 {
+            throw ModelLoadError(path: path, reason: .melCountMismatch(header: h.nMels, filterbank: nMel, bins: nBins))
+        }
         guard nMel == h.nMels, nBins == 201 else {
             throw ModelLoadError(path: path, reason: .invalidMelFilterbank(mels: nMel, bins: nBins))
         }
@@ -153,5 +156,31 @@ public final class GGMLModelFile: @unchecked Sendable {
     public func data(of tensor: TensorInfo) -> UnsafeRawPointer {
         // Non-nil: a tensor has at least one block, so the file is not empty.
         file.bytes.baseAddress! + tensor.offset
+    }
+}
+
+extension GGMLModelFile {
+    /// Whether a tensor holds a NaN or an infinity: any value of an f32/f16 tensor, or the f16
+    /// scale (and minimum) of any block of a quantized one (its integer codes are always finite).
+    func holdsNonFinite(_ tensor: TensorInfo) -> Bool {
+        let data = data(of: tensor)
+        func half(_ offset: Int) -> Bool {
+            UInt16(littleEndian: data.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) & 0x7C00 == 0x7C00
+        }
+        switch tensor.type {
+        case .f32:
+            return (0..<tensor.elementCount).contains {
+                UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * $0, as: UInt32.self)) & 0x7F80_0000 == 0x7F80_0000
+            }
+        case .f16:
+            return (0..<tensor.elementCount).contains { half(2 * $0) }
+        case .q4_0, .q4_1, .q5_0, .q5_1, .q8_0:
+            let blocks = tensor.elementCount / tensor.type.blockSize
+            let hasMinimum = tensor.type == .q4_1 || tensor.type == .q5_1
+            return (0..<blocks).contains { b in
+                let at = b * tensor.type.bytesPerBlock
+                return half(at) || (hasMinimum && half(at + 2))
+            }
+        }
     }
 }

@@ -73,14 +73,17 @@ public struct ModelHyperparameters: Equatable, Sendable {
         try check("n_mels", nMels, 1...256)
         try check("ftype", rawFileType, 0...100_000)
         guard nAudioState % nAudioHead == 0 else {
-            throw ModelLoadError(path: path, reason: .invalidHyperparameter(name: "n_audio_head", value: nAudioHead))
+            throw ModelLoadError(path: path, reason: .inconsistentHyperparameters(
+                "n_audio_state = \(nAudioState) is not a multiple of n_audio_head = \(nAudioHead) (each head takes an equal share of the width)"))
         }
         guard nTextState % nTextHead == 0 else {
-            throw ModelLoadError(path: path, reason: .invalidHyperparameter(name: "n_text_head", value: nTextHead))
+            throw ModelLoadError(path: path, reason: .inconsistentHyperparameters(
+                "n_text_state = \(nTextState) is not a multiple of n_text_head = \(nTextHead) (each head takes an equal share of the width)"))
         }
         // Cross-attention reads the encoder output with the decoder's width.
         guard nTextState == nAudioState else {
-            throw ModelLoadError(path: path, reason: .invalidHyperparameter(name: "n_text_state", value: nTextState))
+            throw ModelLoadError(path: path, reason: .inconsistentHyperparameters(
+                "n_text_state = \(nTextState) differs from n_audio_state = \(nAudioState) (the decoder attends to the encoder's output)"))
         }
     }
 }

@@ -7,6 +7,10 @@ public struct ModelLoadError: Error, CustomStringConvertible, Equatable, Sendabl
         case truncated(whileReading: String, offset: Int)
         case invalidHyperparameter(name: String, value: Int)
         case invalidMelFilterbank(mels: Int, bins: Int)
+        /// Header fields that are each possible but do not fit together.
+        case inconsistentHyperparameters(String)
+        /// The filterbank's row count differs from the header's n_mels.
+        case melCountMismatch(header: Int, filterbank: Int, bins: Int)
         case invalidVocabulary(String)
         case invalidTensorHeader(String, offset: Int)
         case unknownTensorType(tensor: String, type: Int32)
@@ -57,7 +61,12 @@ public struct ModelLoadError: Error, CustomStringConvertible, Equatable, Sendabl
         case .invalidHyperparameter(let name, let value):
             return "impossible hyperparameter \(name) = \(value)"
         case .invalidMelFilterbank(let mels, let bins):
-            return "invalid mel filterbank size \(mels)×\(bins)"
+            return "invalid mel filterbank size \(mels)×\(bins) (it must have n_mels rows of 201 frequency bins)"
+        case .inconsistentHyperparameters(let why):
+            return "impossible hyperparameters: \(why)"
+        case .melCountMismatch(let header, let filterbank, let bins):
+            return "the header gives n_mels = \(header), but the mel filterbank has \(filterbank) rows of \(bins) bins "
+                + "(Whisper models use 80 mel bands, large-v3 128)"
         case .invalidVocabulary(let why):
             return "invalid vocabulary: \(why)"
         case .invalidTensorHeader(let why, let offset):

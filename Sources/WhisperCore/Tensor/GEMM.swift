@@ -23,21 +23,21 @@ enum GEMM {
         let width = PackedWeightPanels.width
         let totalPanels = (m + width - 1) / width
         let panelsPerSlab = Swift.max(1, Swift.min(totalPanels, slabFloats / Swift.max(1, k * width)))
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: PackedWeightPanels.floats(depth: k, panels: panelsPerSlab))
-        defer { buffer.deallocate() }
-        var firstPanel = 0
-        while firstPanel < totalPanels {
-            let panels = Swift.min(panelsPerSlab, totalPanels - firstPanel)
-            let packed = PackedWeightPanels(base: buffer, depth: k, count: panels)
-            let slabStart = firstPanel
-            executor.forEach(panels) { j in
-                packed.pack(weight, firstRow: (slabStart + j) * width, into: j)
+        ScratchPool.with(floats: PackedWeightPanels.floats(depth: k, panels: panelsPerSlab)) { buffer in
+            var firstPanel = 0
+            while firstPanel < totalPanels {
+                let panels = Swift.min(panelsPerSlab, totalPanels - firstPanel)
+                let packed = PackedWeightPanels(base: buffer, depth: k, count: panels)
+                let slabStart = firstPanel
+                executor.forEach(panels) { j in
+                    packed.pack(weight, firstRow: (slabStart + j) * width, into: j)
+                }
+                let columns = Swift.min(m - firstPanel * width, panels * width)
+                multiply(a, lda: lda, rows: n, packed: packed, columns: columns,
+                         bias: bias.map { $0 + firstPanel * width },
+                         into: out + firstPanel * width, ldo: ldo, executor: executor)
+                firstPanel += panels
             }
-            let columns = Swift.min(m - firstPanel * width, panels * width)
-            multiply(a, lda: lda, rows: n, packed: packed, columns: columns,
-                     bias: bias.map { $0 + firstPanel * width },
-                     into: out + firstPanel * width, ldo: ldo, executor: executor)
-            firstPanel += panels
         }
     }
 

@@ -21,8 +21,9 @@ public final class Transcriber: @unchecked Sendable {
     public static let windowFrames = 3000
 
     public init(model: WhisperModel, threads: Int = 1) throws {
+        MemoryBudget.configureAllocator
         self.model = model
-        tokenizer = try Tokenizer(vocabulary: model.file.vocabulary, vocabularySize: model.hyperparameters.nVocab)
+        tokenizer = model.tokenizer
         encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: model.hyperparameters)
         decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: model.hyperparameters)
         executor = ParallelExecutor(threads: threads)

@@ -177,7 +177,7 @@ final class HostileInputTests: XCTestCase {
         var b = WAVBuilder()
         b.data = [0x12]
         let half = try b.write(name: "half-frame.wav")
-        expectFailure(try cli(["-m", model, "-f", half]), naming: half, ["no audio"])
+        expectFailure(try cli(["-m", model, "-f", half]), naming: half, ["1 byte", "less than one frame"])
     }
 
     func testModelGivenAsAudioAndAudioAsModel() throws {
@@ -226,14 +226,142 @@ final class HostileInputTests: XCTestCase {
     // MARK: - Graceful limits
 
     func testBeamSearchTooLargeForMemorySaysHowMuchItNeeded() throws {
-        // The crafted model's cache holds 1 layer × (keys, values, and a spare to reorder beams) ×
-        // 8 positions × 4 values × 4 bytes per beam.
+        // The CLI caps -bs at 8 (as whisper.cpp does); the library takes any beam size and refuses
+        // what cannot fit. The crafted model's cache holds 1 layer × (keys, values, and a spare to
+        // reorder beams) × 8 positions × 4 values × 4 bytes per beam.
         let perBeam = 1 * 3 * 8 * 4 * 4
         let beams = max(1_000_000_000, MemoryBudget.physicalMemory / perBeam * 4)
-        let run = try cli(["-m", model, "-f", try noise(seconds: 1), "-bs", "\(beams)", "-nf"], timeout: 60)
-        XCTAssertEqual(run.status, 1, run.stderr)
-        XCTAssertTrue(run.stderr.contains("cannot allocate"), run.stderr)
-        XCTAssertTrue(run.stderr.contains("\(beams * perBeam) bytes"), "the message gives the bytes needed: \(run.stderr)")
-        XCTAssertTrue(run.stderr.contains("key/value cache"), run.stderr)
+        let transcriber = try Transcriber(model: try WhisperModel(path: model))
+        var options = TranscriptionOptions()
+        options.decoding.beamSize = beams
+        options.temperatures = [0]
+        let samples = [Float](repeating: 0.01, count: 16_000)
+        XCTAssertThrowsError(try transcriber.transcribe(samples: samples, options: options)) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("cannot allocate"), text)
+            XCTAssertTrue(text.contains("\(beams * perBeam) bytes"), "the message gives the bytes needed: \(text)")
+            XCTAssertTrue(text.contains("key/value cache"), text)
+        }
+    }
+
+    // MARK: - Option values
+
+    /// Every numeric option given extreme values: a usage error (exit 2) naming the option for
+    /// what is out of range or not a number; never a trap, a hang or a runaway allocation.
+    func testEveryNumericOptionAtItsExtremes() throws {
+        let audio = try noise(seconds: 1)
+        let options = ["-t", "-p", "-ot", "-d", "-mc", "-ml", "-bo", "-bs", "-et", "-lpt", "-nth", "-tp", "-tpi", "--seed",
+                       "-vt", "-vspd", "-vsd", "-vmsd", "-vp", "-vo"]
+        let alwaysRejected = ["nan", "inf", "-inf", "", "1e400", "abc"]
+        let extremes = ["0", "-1", "1e-30", "1e30", "99999999999999999999", "-99999999999999999999", "1e-10"]
+        for option in options {
+            for value in alwaysRejected + extremes {
+                let run = try cli(["-m", model, "-f", audio, "-bs", "1", "-nf", option, value], timeout: 60)
+                let isInteger = !["-et", "-lpt", "-nth", "-tp", "-tpi", "-vt", "-vmsd", "-vo"].contains(option)
+                if alwaysRejected.contains(value) || (isInteger && value.hasSuffix("99999999999999999999")) {
+                    XCTAssertEqual(run.status, 2, "\(option) '\(value)': \(run.stderr)")
+                }
+                if run.status == 2 {
+                    XCTAssertTrue(run.stderr.contains(option), "\(option) '\(value)': the message names the option: \(run.stderr)")
+                }
+            }
+        }
+        // The ones the probe found: a 40 GB temperature list, an endless one, 5000 beams.
+        for (option, value, range) in [("-tpi", "1e-10", "0.01...1"), ("-tpi", "1e-30", "0.01...1"),
+                                       ("-bs", "5000", "1...8"), ("-bo", "4000", "1...8")] {
+            let run = try cli(["-m", model, "-f", audio, option, value], timeout: 10)
+            XCTAssertEqual(run.status, 2, run.stderr)
+            XCTAssertTrue(run.stderr.contains(range), "the valid range is given: \(run.stderr)")
+        }
+    }
+
+    func testOffsetPastTheEndFails() throws {
+        let run = try cli(["-m", model, "-f", try noise(seconds: 1), "-ot", "5000", "-bs", "1", "-nf"])
+        expectFailure(run, naming: "audio", ["-ot", "only 1.000 s long"])
+    }
+
+    func testOutputNamesThatNameNoFile() throws {
+        let audio = try noise(seconds: 1)
+        for arguments in [["-of", "", "-otxt"], ["-of", "dir/", "-otxt"], ["--output-format", ""], ["--output-format", " , "]] {
+            let run = try cli(["-m", model, "-f", audio] + arguments)
+            XCTAssertEqual(run.status, 2, "\(arguments): \(run.stderr)")
+        }
+    }
+
+    // MARK: - Messages that name the right thing
+
+    func testModelMessagesBlameTheRightField() throws {
+        var b = ModelFileBuilder.tiny()
+        b.header[3] = 127   // n_audio_state 127 with 1 head is fine; make the heads not divide it
+        b.header[4] = 2
+        var run = try cli(["-m", try b.write(name: "heads.bin"), "-f", try noise(seconds: 1)])
+        expectFailure(run, naming: "heads.bin", ["n_audio_state = 127", "n_audio_head = 2"])
+
+        b = ModelFileBuilder.tiny()
+        b.header[10] = 1    // n_mels 1, filterbank 80 rows
+        run = try cli(["-m", try b.write(name: "mels.bin"), "-f", try noise(seconds: 1)])
+        expectFailure(run, naming: "mels.bin", ["n_mels = 1", "80 rows"])
+
+        b = ModelFileBuilder.tiny()
+        b.vocabulary = (0..<256).map { [UInt8($0), UInt8($0)] }    // no single-byte tokens
+        let noBytes = try b.write(name: "nobytes.bin")
+        run = try cli(["-m", noBytes, "-f", try noise(seconds: 1)])
+        expectFailure(run, naming: "nobytes.bin", ["vocabulary", "byte"])
+        let info = try CLIRunner.run(["model-info", noBytes])
+        XCTAssertEqual(info.status, 1, info.stdout)
+        XCTAssertTrue(info.stdout.contains("valid           no"), info.stdout)
+    }
+
+    func testNonFiniteWeightsAreReported() throws {
+        var b = ModelFileBuilder.tiny()
+        let index = try XCTUnwrap(b.tensors.firstIndex { $0.name == "encoder.blocks.0.mlp.0.weight" })
+        b.tensors[index].data[0] = 0x00
+        b.tensors[index].data[1] = 0x7E                                  // f16 NaN
+        let path = try b.write(name: "nan.bin")
+        let info = try CLIRunner.run(["model-info", path])
+        XCTAssertEqual(info.status, 1)
+        XCTAssertTrue(info.stdout.contains("NaN") && info.stdout.contains("encoder.blocks.0.mlp.0.weight"), info.stdout)
+        let run = try cli(["-m", path, "-f", try noise(seconds: 1), "-bs", "1", "-nf"])
+        expectFailure(run, naming: "noise.wav", ["NaN"])
+        XCTAssertFalse(run.stdout.contains("!!"), run.stdout)
+    }
+
+    func testWAVMessagesBlameTheRightField() throws {
+        var b = WAVBuilder(data: WAVBuilder.s16([1, 2, 3, 4]))
+        b.blockAlign = 65535
+        var run = try cli(["-m", model, "-f", try b.write(name: "align.wav")])
+        expectFailure(run, naming: "align.wav", ["block alignment of 65535"])
+
+        b = WAVBuilder(data: WAVBuilder.s16([1, 2, 3, 4]))
+        b.extraChunks = [("LIST", [1, 2, 3, 4])]
+        var bytes = b.bytes()
+        // The LIST chunk's size field (after RIFF header 12, fmt chunk 8 + 16, LIST id 4) claims 4 GB.
+        for i in 40..<44 { bytes[i] = 0xFF }
+        let lying = try TemporaryFiles.write(bytes, name: "lying.wav")
+        run = try cli(["-m", model, "-f", lying])
+        expectFailure(run, naming: "lying.wav", ["'LIST' chunk claims 4294967295 bytes"])
+
+        b = WAVBuilder(data: [7])
+        run = try cli(["-m", model, "-f", try b.write(name: "onebyte.wav")])
+        expectFailure(run, naming: "onebyte.wav", ["1 byte", "less than one frame"])
+    }
+
+    func testAWildFloatSampleIsClippedNotSilencing() throws {
+        var b = WAVBuilder()
+        b.formatCode = 3
+        b.bitsPerSample = 32
+        b.data = [Float(0.5), 1e38, -1e38, -0.25].flatMap { WAVBuilder.le32(Int($0.bitPattern)) }
+        XCTAssertEqual(try WAVReader.readMono(path: try b.write()).samples, [0.5, 1, -1, -0.25])
+    }
+
+    func testBrokenAndLoopingLinksUnderRecursionAreReported() throws {
+        let dir = try TemporaryDirectory("links")
+        defer { dir.remove() }
+        try dir.write("in/a.wav", Data(WAVBuilder(data: WAVBuilder.s16((0..<8000).map { Int16($0 % 200) })).bytes()))
+        XCTAssertEqual(symlink(dir.file("in/missing.wav"), dir.file("in/broken.wav")), 0)
+        XCTAssertEqual(symlink(dir.file("in/loop.wav"), dir.file("in/loop.wav")), 0)
+        let run = try cli(["-m", model, "-r", dir.file("in"), "-bs", "1", "-nf"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("broken.wav") && run.stderr.contains("loop.wav"), run.stderr)
     }
 }

@@ -30,6 +30,16 @@ final class MemoryLimitTests: XCTestCase {
         XCTAssertEqual(cache.lengths, [0, 0, 0])
     }
 
+    /// The bound is the run's, not one buffer's: what fits in the machine's memory but not beside
+    /// what the process already holds is refused (the probe's -bs 4000: a 23 GiB cache on 23.5 GiB).
+    func testABufferIsCheckedAgainstWhatIsLeft() throws {
+        let held = MemoryBudget.residentBytes
+        XCTAssertGreaterThan(held, 0, "the resident set is known on Linux")
+        let wouldFitAlone = MemoryBudget.physicalMemory - held / 2
+        XCTAssertThrowsError(try MemoryBudget.require(bytes: wouldFitAlone, for: "a test buffer"))
+        XCTAssertNoThrow(try MemoryBudget.require(bytes: 1 << 20, for: "a test buffer"))
+    }
+
     func testFloatBufferRefusesImpossibleSizes() throws {
         XCTAssertThrowsError(try FloatBuffer(count: Int.max / 2, purpose: "a test buffer")) { error in
             XCTAssertTrue("\(error)".contains("a test buffer"), "\(error)")
