@@ -38,20 +38,28 @@ help:
 	@echo "make fuzz             long fuzz run of the model, VAD model and WAV parsers (FUZZ_CASES=200000 each,"
 	@echo "                      FUZZ_SEED=random; replay one case with FUZZ_SEED=S FUZZ_CASE=N)"
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
-	@echo "make samples          synthesize a few short samples into Samples/ (espeak-ng, sox)"
+	@echo "make samples          synthesize a few short samples into Samples/ (installs the Debian packages"
+	@echo "                      espeak-ng and sox with apt-get when they are missing)"
 
 build:
 	$(SWIFT) build $(RELEASE_FLAGS) --product whisper-cli
 
 # Tests run in release mode (heavy numerics); -enable-testing allows @testable imports.
 # A separate scratch path keeps the test build from invalidating the release binary.
-# The float64 reference the parity tests run needs numpy, scipy and regex.
+# The float64 reference the parity tests run needs numpy, scipy and regex: the system python3's
+# when it has them, else a virtual environment .venv/ (git-ignored) made here and filled with pip —
+# never pip into the system Python (PEP 668 systems refuse it).
+PYTHON := $(shell python3 -c "import numpy, scipy, regex" 2>/dev/null && echo python3 || echo $(CURDIR)/.venv/bin/python3)
 python-deps:
-	@python3 -c "import numpy, scipy, regex" 2>/dev/null || python3 -m pip install --quiet numpy scipy regex
+	@if [ "$(PYTHON)" != python3 ]; then \
+		[ -x .venv/bin/python3 ] || python3 -m venv .venv || { echo "make: python3 -m venv failed (Debian: apt-get install python3-venv)"; exit 1; }; \
+		.venv/bin/python3 -c "import numpy, scipy, regex" 2>/dev/null || { echo "make: installing numpy, scipy and regex into .venv/"; \
+		.venv/bin/python3 -m pip install --quiet numpy scipy regex || { echo "make: pip could not install them (offline?): the float64 reference tests need them"; exit 1; }; }; \
+	fi
 
 unit: build python-deps
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
-	WHISPER_CLI=$(CURDIR)/$(CLI) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
+	WHISPER_CLI=$(CURDIR)/$(CLI) WHISPER_PYTHON=$(PYTHON) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 
 test: unit smoke
 

@@ -143,4 +143,4 @@ if ! verify "$part"; then
 fi
 mv "$part" "$dest" || exit 1
 echo "Done: $name is in $dest"
-echo "Use it with:  whisper-cli -m $dest -f samples/jfk.wav   (or simply -m $name)"
+echo "Use it with:  .build/release/whisper-cli -m $dest -f talk.wav   (or simply -m $name)"

@@ -17,7 +17,9 @@ enum PythonReference {
         let tool = try SharedData.require().appendingPathComponent("tools/whisper_reference.py").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", tool] + arguments
+        // `make test` names the interpreter that has numpy, scipy and regex (system, or its .venv).
+        let python = ProcessInfo.processInfo.environment["WHISPER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+        process.arguments = [python, tool] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
