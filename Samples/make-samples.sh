@@ -45,15 +45,10 @@ synth() {
     printf '%-20s %6.2f s  %s\n' "$name.wav" "$(soxi -D "$DIR/$name.wav")" "$text"
 }
 
-synth hello       en-us    160 "Hello, this is a test of the Whisper speech recognition engine."
-synth fox         en-gb    150 "The quick brown fox jumps over the lazy dog."
-synth numbers     en-us    140 "The meeting starts at nine thirty on Tuesday, the fourteenth of March, in room two hundred and five."
-synth question    en-us+f3 150 "Can you hear me clearly? Please repeat the last sentence, slowly."
-synth long-story  en-us    150 "Once upon a time, in a small village by the sea, there lived an old fisherman and his wife. \
-Every morning, long before sunrise, the fisherman rowed his little boat out past the rocks and cast his nets into the cold water. \
-Some days the nets came back full of silver fish, and some days they came back empty. \
-One morning he caught a strange golden fish that spoke to him in a human voice, and begged to be set free. \
-The fisherman was so surprised that he let the fish go at once, and asked for nothing in return. \
-When he came home and told his wife what had happened, she was not pleased at all."
+# The samples and their texts are listed in texts.tsv (name, voice, speed, text), which `make wer`
+# also reads: one place for what was said.
+grep -v '^#' "$DIR/texts.tsv" | while IFS="$(printf '\t')" read -r name voice speed text; do
+    [ -n "$name" ] && synth "$name" "$voice" "$speed" "$text"
+done
 
 echo "make-samples: wrote the samples above to $DIR"

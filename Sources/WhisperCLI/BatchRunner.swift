@@ -347,7 +347,7 @@ struct SegmentPrinter {
     static let sanitizes = Console.isTerminal(1)
 
     private func body(of segment: Segment) -> String {
-        let clean: (String) -> String = Self.sanitizes ? Console.printable : { $0 }
+        let clean: (String) -> String = Self.sanitizes ? TerminalText.printable : { $0 }
         guard options.printColors || options.printSpecial else { return clean(segment.text) }
         let texts = TokenText.pieces(of: segment.tokens, tokenizer: tokenizer, includeSpecial: options.printSpecial).map(clean)
         guard options.printColors else { return texts.joined() }

@@ -308,7 +308,7 @@ struct CommandLineOptions {
     static func helpText() -> String {
         var lines = [
             "usage: whisper-cli [options] FILE...",
-            "       whisper-cli bench | models | quantize | model-info | vad   (see 'whisper-cli COMMAND --help')",
+            "       whisper-cli bench | models | quantize | convert | model-info | vad   (see 'whisper-cli COMMAND --help')",
             "",
             "Transcribes WAV files with a whisper.cpp GGML model, on the CPU, in pure Swift.",
             "Segments are printed to stdout as they are decoded: [hh:mm:ss.mmm --> hh:mm:ss.mmm]  text",
@@ -335,7 +335,9 @@ struct CommandLineOptions {
             "./Models and ./models. 'whisper-cli models' lists and downloads the published models.",
             "",
             "exit status: 0 every file transcribed (or skipped); 1 a file or the model failed (the other files",
-            "are still transcribed); 2 usage error; 130 interrupted (temporary output files are removed).",
+            "are still transcribed, and output that cannot be written fails too); 2 usage error; 129, 130, 143 hangup,",
+            "interrupt, termination (temporary output files are removed). Nothing but regular files is ever replaced,",
+            "and never an input: see the README's Guarantees.",
             "example: whisper-cli -m base.en -otxt -osrt --output-dir out/ recordings/",
         ]
         return lines.joined(separator: "\n")

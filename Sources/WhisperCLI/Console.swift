@@ -100,30 +100,11 @@ enum Console {
 
     /// Whether a file descriptor is a terminal.
     static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
-
-    /// Text from outside (a vocabulary, a file name) made safe for a terminal: control characters
-    /// other than newline and tab are shown as `\u{..}` escapes instead of being sent raw.
-    static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) {
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
-    }
 }
 
 /// Commands other than transcription.
 enum Subcommand: String, CaseIterable {
-    case bench, models, quantize, modelInfo = "model-info", vad
+    case bench, models, quantize, convert, modelInfo = "model-info", vad
 
     static func named(_ name: String) -> Subcommand? { Subcommand(rawValue: name) }
 
@@ -139,6 +120,8 @@ enum Subcommand: String, CaseIterable {
             return ModelInfoCommand.run(arguments)
         case .quantize:
             return QuantizeCommand.run(arguments)
+        case .convert:
+            return ConvertCommand.run(arguments)
         }
     }
 }

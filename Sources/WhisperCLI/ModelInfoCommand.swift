@@ -5,7 +5,7 @@ import WhisperCore
 /// types, sizes — and whether it loads; with `--checksum`, its SHA-256 and the published model it is.
 enum ModelInfoCommand {
     static let usage = """
-        usage: whisper-cli model-info FILE|NAME... [--checksum]
+        usage: whisper-cli model-info FILE|NAME|DIR... [--checksum]
           Prints a model's architecture, file and tensor types, sizes, and whether it is a valid model.
           --checksum   also compute the file's SHA-256 and name the published model it matches
         exit status: 0 every file is a valid model; 1 a file is not; 2 usage error.
@@ -43,6 +43,10 @@ enum ModelInfoCommand {
 
     /// Prints the report for one file; returns whether it is a valid model.
     static func describe(_ argument: String, checksum: Bool) -> Bool {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+            return describeCheckpoint(argument)
+        }
         let path: String
         let file: GGMLModelFile
         do {
@@ -110,6 +114,32 @@ enum ModelInfoCommand {
             }
         }
         return valid
+    }
+
+    /// A CTranslate2 or Hugging Face folder: what it is and what `convert` would make of it.
+    static func describeCheckpoint(_ directory: String) -> Bool {
+        let model: ImportedModel
+        do {
+            model = try ModelImporter.read(directory: directory)
+            try GGMLModelWriter.validate(model)
+        } catch {
+            Console.output("\(directory): not a usable model\n  error: \(error)\n")
+            return false
+        }
+        func line(_ label: String, _ value: String) {
+            Console.output("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value + "\n")
+        }
+        let multilingual = model.nVocab >= 51865
+        Console.output("\(directory)\n")
+        line("format", "\(model.format) checkpoint (\(model.sourceTypes.sorted().joined(separator: ", ")))")
+        line("architecture", "\(multilingual ? "multilingual" : "English-only"), n_vocab \(model.nVocab)")
+        line("audio encoder", "\(model.nAudioLayer) layers, width \(model.nAudioState), \(model.nAudioHead) heads, context \(model.nAudioCtx)")
+        line("text decoder", "\(model.nTextLayer) layers, width \(model.nTextState), \(model.nTextHead) heads, context \(model.nTextCtx)")
+        line("mel bins", "\(model.nMels)")
+        line("vocabulary", "\(model.vocabulary.count) tokens in the GGML file")
+        line("valid", "yes: every tensor present with the expected shape")
+        line("converts to", "a whisper.cpp GGML model: whisper-cli convert \(directory) OUT.bin [--type f16|f32|q8_0|q5_1|...]")
+        return true
     }
 
     static func byteCount(_ bytes: Int64) -> String {

@@ -8,6 +8,8 @@ public final class WindowDecoder: @unchecked Sendable {
     private var cache: KeyValueCache
     private let nonSpeechTokens: [Int]
     private let blankTokens: [Int]
+    /// The model file, for messages.
+    public var modelPath = "the model"
 
     public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) throws {
         self.decoder = decoder
@@ -83,7 +85,7 @@ public final class WindowDecoder: @unchecked Sendable {
                                    cache: cache, cross: cross, executor: executor)
         let nVocab = specials.vocabularySize
         // Weights holding NaN or infinities poison every value after them; say so rather than print "!!!!".
-        if first.contains(where: { !$0.isFinite }) { throw ModelOutputError.notFinite }
+        if first.contains(where: { !$0.isFinite }) { throw ModelOutputError(model: modelPath) }
         let noSpeech = noSpeechProbability(UnsafeBufferPointer(rebasing: first[0..<nVocab]))
         let lastLogits = Array(first[nVocab..<(2 * nVocab)])
 
@@ -112,12 +114,13 @@ public final class WindowDecoder: @unchecked Sendable {
 }
 
 /// The network computed NaN or infinite values: the model's weights hold some.
-public enum ModelOutputError: Error, CustomStringConvertible, Sendable {
-    case notFinite
+public struct ModelOutputError: Error, CustomStringConvertible, Sendable {
+    /// The model file.
+    public let model: String
 
     public var description: String {
-        "the model computes NaN or infinite values: its weights hold NaN or infinite numbers "
-            + "(`whisper-cli model-info MODEL` names the tensors); the model file is damaged"
+        "\(model): the model computes NaN or infinite values: its weights hold NaN or infinite numbers "
+            + "(`whisper-cli model-info` names the tensors); the model file is damaged"
     }
 }
 

@@ -28,6 +28,7 @@ public final class Transcriber: @unchecked Sendable {
         decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: model.hyperparameters)
         executor = ParallelExecutor(threads: threads)
         windowDecoder = try WindowDecoder(decoder: decoder, tokenizer: tokenizer, executor: executor)
+        windowDecoder.modelPath = model.path
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.

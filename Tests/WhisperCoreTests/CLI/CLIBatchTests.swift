@@ -217,6 +217,9 @@ final class CLIBatchTests: XCTestCase {
             XCTAssertEqual(out.status, 2, arguments.joined(separator: " ") + "\n" + out.stderr)
             XCTAssertTrue(out.stderr.contains(message), out.stderr)
             XCTAssertEqual(out.stdout, "")
+            if arguments.contains("--output-dir") {
+                XCTAssertFalse(out.stderr.contains("use --output-dir"), "no advice to use what was used: \(out.stderr)")
+            }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.file("out")))
         let help = try CLIRunner.run(["--help"])
@@ -224,6 +227,23 @@ final class CLIBatchTests: XCTestCase {
         for text in ["exit status", "130", "--output-format", "--skip-existing", "-p, --processors"] {
             XCTAssertTrue(help.stdout.contains(text), text)
         }
+    }
+
+    func testDetectLanguageOnlyReportsNoTranscription() throws {
+        let out = try CLIRunner.run(["-m", try SharedData.model("nano-synthetic-f16.bin"), "-dl", "-t", "1",
+                                     try SharedData.sample("jfk.wav")])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stderr.contains("auto-detected language"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("1 language detected"), out.stderr)
+        XCTAssertFalse(out.stderr.contains("transcribed") || out.stderr.contains("encode time"), out.stderr)
+    }
+
+    func testLanguageFlagsOnAnEnglishOnlyModelWarn() throws {
+        let out = try CLIRunner.run(["-m", try SharedData.model("tiny.en-synthetic-f16.bin"), "-l", "de", "-tr", "-t", "1",
+                                     "-bs", "1", "-nf", "-d", "1000", try SharedData.sample("jfk.wav")])
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stderr.contains("English-only model: -tr"), out.stderr)
+        XCTAssertTrue(out.stderr.contains("English-only model: -l de"), out.stderr)
     }
 
     func testMissingInputsFailWithoutStoppingTheOthers() throws {

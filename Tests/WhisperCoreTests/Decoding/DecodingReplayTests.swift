@@ -15,8 +15,8 @@ final class DecodingReplayTests: XCTestCase {
         var averageLogProb: Double
     }
 
-    static func windows(_ name: String) throws -> [ReferenceWindow] {
-        let data = try Data(contentsOf: URL(fileURLWithPath: try SharedData.reference("openai/\(name).json")))
+    static func windows(_ name: String, folder: String = "openai") throws -> [ReferenceWindow] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: try SharedData.reference("\(folder)/\(name).json")))
         guard let json = try JSONSerialization.jsonObject(with: data) as? [String: Any],
               let windows = json["windows"] as? [[String: Any]] else {
             throw NSError(domain: "replay", code: 1, userInfo: [NSLocalizedDescriptionKey: "bad reference JSON \(name)"])
@@ -29,8 +29,8 @@ final class DecodingReplayTests: XCTestCase {
         }
     }
 
-    func replay(model modelName: String, sample: String, referenceCase: String,
-                task: DecodingTask = .transcribe, language: String = "en") throws {
+    static func replay(model modelName: String, sample: String, referenceCase: String,
+                task: DecodingTask = .transcribe, language: String = "en", folder: String = "openai") throws {
         let model = try WhisperModel(path: try SharedData.model(modelName + ".bin"))
         let transcriber = try Transcriber(model: model, threads: 2)
         let specials = transcriber.tokenizer.specialTokens
@@ -46,7 +46,7 @@ final class DecodingReplayTests: XCTestCase {
         let filters = windowDecoder.logitFilters(options: options)
 
         var checked = 0, skipped = 0
-        for window in try Self.windows("\(modelName).\(sample).\(referenceCase)") {
+        for window in try Self.windows("\(modelName).\(sample).\(referenceCase)", folder: folder) {
             let size = min(3000, contentFrames - window.seek)
             var frames = [Float](repeating: 0, count: h.nMels * 3000)
             for m in 0..<h.nMels { for t in 0..<size { frames[m * 3000 + t] = mel.values[m * mel.frameCount + window.seek + t] } }
@@ -89,18 +89,18 @@ final class DecodingReplayTests: XCTestCase {
         XCTAssertGreaterThan(checked, 0)
     }
 
-    func testNanoQ4_0() throws { try replay(model: "nano-synthetic-q4_0", sample: "jfk", referenceCase: "greedy") }
-    func testNanoQ4_1() throws { try replay(model: "nano-synthetic-q4_1", sample: "jfk", referenceCase: "greedy") }
-    func testNanoQ5_0() throws { try replay(model: "nano-synthetic-q5_0", sample: "jfk", referenceCase: "greedy") }
-    func testNanoQ5_1() throws { try replay(model: "nano-synthetic-q5_1", sample: "jfk", referenceCase: "greedy") }
-    func testNanoQ8_0() throws { try replay(model: "nano-synthetic-q8_0", sample: "jfk", referenceCase: "greedy") }
-    func testNanoV3() throws { try replay(model: "nano-v3-synthetic-f16", sample: "jfk", referenceCase: "greedy") }
+    func testNanoQ4_0() throws { try Self.replay(model: "nano-synthetic-q4_0", sample: "jfk", referenceCase: "greedy") }
+    func testNanoQ4_1() throws { try Self.replay(model: "nano-synthetic-q4_1", sample: "jfk", referenceCase: "greedy") }
+    func testNanoQ5_0() throws { try Self.replay(model: "nano-synthetic-q5_0", sample: "jfk", referenceCase: "greedy") }
+    func testNanoQ5_1() throws { try Self.replay(model: "nano-synthetic-q5_1", sample: "jfk", referenceCase: "greedy") }
+    func testNanoQ8_0() throws { try Self.replay(model: "nano-synthetic-q8_0", sample: "jfk", referenceCase: "greedy") }
+    func testNanoV3() throws { try Self.replay(model: "nano-v3-synthetic-f16", sample: "jfk", referenceCase: "greedy") }
     func testNanoTranslateGerman() throws {
-        try replay(model: "nano-synthetic-f16", sample: "jfk", referenceCase: "translate-de", task: .translate, language: "de")
+        try Self.replay(model: "nano-synthetic-f16", sample: "jfk", referenceCase: "translate-de", task: .translate, language: "de")
     }
-    func testNanoSpeechLong() throws { try replay(model: "nano-synthetic-f16", sample: "speech-long", referenceCase: "greedy") }
-    func testTinyEnSpeechShort() throws { try replay(model: "tiny.en-synthetic-f16", sample: "speech-short", referenceCase: "greedy") }
+    func testNanoSpeechLong() throws { try Self.replay(model: "nano-synthetic-f16", sample: "speech-long", referenceCase: "greedy") }
+    func testTinyEnSpeechShort() throws { try Self.replay(model: "tiny.en-synthetic-f16", sample: "speech-short", referenceCase: "greedy") }
     func testTinyEnSpeechLongNoContext() throws {
-        try replay(model: "tiny.en-synthetic-f16", sample: "speech-long", referenceCase: "no-context")
+        try Self.replay(model: "tiny.en-synthetic-f16", sample: "speech-long", referenceCase: "no-context")
     }
 }

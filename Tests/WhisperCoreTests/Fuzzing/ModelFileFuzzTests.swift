@@ -76,7 +76,7 @@ final class ModelFileFuzzTests: XCTestCase {
             } catch {
                 return .refused(error, file: Self.fileName)
             }
-        }, expectedErrorTypes: [ModelLoadError.self, AllocationError.self])
+        }, expectedErrorTypes: [ModelLoadError.self, AllocationError.self, ModelOutputError.self])
 
         print(runner.report)
         print("  transcriptions of loadable mutants: \(deepRuns)")

@@ -19,8 +19,15 @@ final class NetworkParityTests: XCTestCase {
     /// `prompt` names the reference whose 40 teacher-forced tokens are fed (only some models have one).
     func check(model name: String, tolerance: Float, prompt: String? = nil, path: String? = nil) throws {
         let modelPath = try path ?? SharedData.model(name + ".bin")
-        let audio = try SharedData.sample("jfk.wav")
         let tokens = try Self.referenceTokens(model: prompt ?? name)
+        try Self.compare(name: name, modelPath: modelPath, sample: "jfk", tokens: tokens, promptCount: tokens.count - 40, tolerance: tolerance)
+    }
+
+    /// Feeds `tokens` (the first `promptCount` at once, the rest one by one through the cache) on the
+    /// first window of `sample` and compares every row of logits with the float64 reference's.
+    static func compare(name: String, modelPath: String, sample: String, tokens: [Int], promptCount nPrompt: Int,
+                 tolerance: Float) throws {
+        let audio = try SharedData.sample(sample + ".wav")
         let model = try WhisperModel(path: modelPath)
         let h = model.hyperparameters
         let mel = try PythonReference.mel(model: modelPath, audio: audio)
@@ -36,7 +43,6 @@ final class NetworkParityTests: XCTestCase {
         let cross = try decoder.crossAttention(features: features, executor: executor)
         let cache = try decoder.makeCache(slots: 1)
         // Feed the prompt at once, then the rest one token at a time through the KV cache.
-        let nPrompt = tokens.count - 40
         var ours = Array(decoder.decode([.init(slot: 0, tokens: Array(tokens[..<nPrompt]), allLogits: true)],
                                         cache: cache, cross: cross, executor: executor))
         for t in tokens[nPrompt...] {

@@ -1,0 +1,73 @@
+import Foundation
+import XCTest
+@testable import WhisperCore
+
+/// The real tiny.en (`../shared/models/ggml-tiny.en.bin`, OpenAI's weights) against the references
+/// in `reference/real/openai/`, written by the float64 reference: teacher-forced logits within
+/// 4e-3 of float64 with the same top-1 wherever the reference's margin is clear, the CLI's output
+/// equal to every case whose windows all have a clear margin (`min_top2_gap` ≥ 0.005), and
+/// teacher-forced replay of the others.
+final class RealWeightsParityTests: XCTestCase {
+    static let model = "ggml-tiny.en"
+
+    /// Every window of a reference case: its prompt and tokens, fed as the reference decoded them.
+    func windows(_ sample: String, _ referenceCase: String) throws -> [DecodingReplayTests.ReferenceWindow] {
+        try DecodingReplayTests.windows("\(Self.model).\(sample).\(referenceCase)", folder: "real/openai")
+    }
+
+    /// Not 2e-3: the cross-attention keys and values are kept in half precision (as whisper.cpp keeps
+    /// them), and that rounding alone moves the float64 reference's logits by 2.6e-3 on jfk.wav
+    /// (keys 2.5e-3, values 1.4e-3; measured by rounding them in a copy of the reference). Ours are
+    /// 2.5e-3 to 3.6e-3 from float64.
+    static let logitTolerance: Float = 4e-3
+
+    func teacherForced(_ sample: String, _ referenceCase: String) throws {
+        let window = try XCTUnwrap(try windows(sample, referenceCase).first)
+        let tokens = window.prompt + window.tokens
+        try NetworkParityTests.compare(name: "\(Self.model) \(sample) \(referenceCase)", modelPath: try SharedData.model(Self.model + ".bin"),
+                                         sample: sample, tokens: tokens, promptCount: window.prompt.count, tolerance: Self.logitTolerance)
+    }
+
+    func testLogitsJFKGreedy() throws { try teacherForced("jfk", "greedy") }
+    func testLogitsJFKPrompt() throws { try teacherForced("jfk", "prompt") }
+    func testLogitsSpeechShort() throws { try teacherForced("speech-short", "greedy") }
+
+    /// whisper-cli's stdout against the reference's, for the cases with clear margins.
+    func cli(_ sample: String, _ referenceCase: String, _ flags: [String]) throws {
+        let json = try Data(contentsOf: URL(fileURLWithPath: try SharedData.reference("real/openai/\(Self.model).\(sample).\(referenceCase).json")))
+        let windows = try XCTUnwrap((try JSONSerialization.jsonObject(with: json) as? [String: Any])?["windows"] as? [[String: Any]])
+        let gaps = windows.compactMap { $0["min_top2_gap"] as? Double }
+        XCTAssertTrue(gaps.count == windows.count && gaps.allSatisfy { $0 >= 0.005 },
+                      "\(sample) \(referenceCase): a near tie (gaps \(gaps)); it belongs to the replay tests")
+        let reference = try String(contentsOfFile: try SharedData.reference("real/openai/\(Self.model).\(sample).\(referenceCase).txt"), encoding: .utf8)
+        let output = try CLIRunner.run(["-m", try SharedData.model(Self.model + ".bin"), "-f", try SharedData.sample(sample + ".wav"),
+                                        "-nf", "-t", "2", "-np"] + flags)
+        XCTAssertEqual(output.status, 0, output.stderr)
+        XCTAssertEqual(output.stdout.trimmingCharacters(in: .newlines), reference.trimmingCharacters(in: .newlines),
+                       "\(sample) \(referenceCase)")
+    }
+
+    static let prompt = ["--prompt", "President Kennedy, inaugural address, 1961."]
+
+    func testCLIJFKPrompt() throws { try cli("jfk", "prompt", ["-bs", "1"] + Self.prompt) }
+    func testCLISpeechShortGreedy() throws { try cli("speech-short", "greedy", ["-bs", "1"]) }
+    func testCLISpeechShortPrompt() throws { try cli("speech-short", "prompt", ["-bs", "1"] + Self.prompt) }
+    func testCLISpeechLongGreedy() throws { try cli("speech-long", "greedy", ["-bs", "1"]) }
+    func testCLISpeechLongPrompt() throws { try cli("speech-long", "prompt", ["-bs", "1"] + Self.prompt) }
+
+    /// jfk greedy has a near tie (min_top2_gap 0.0045): replayed with teacher forcing.
+    func testReplayJFKGreedy() throws {
+        try DecodingReplayTests.replay(model: Self.model, sample: "jfk", referenceCase: "greedy", folder: "real/openai")
+    }
+
+    /// Beam search keeps no margin figure: the transcript must match (jfk, speech-short, speech-long).
+    func testCLIBeam5() throws {
+        for sample in ["jfk", "speech-short", "speech-long"] {
+            let reference = try String(contentsOfFile: try SharedData.reference("real/openai/\(Self.model).\(sample).beam5.txt"), encoding: .utf8)
+            let output = try CLIRunner.run(["-m", try SharedData.model(Self.model + ".bin"), "-f", try SharedData.sample(sample + ".wav"),
+                                            "-nf", "-t", "2", "-np", "-bs", "5"])
+            XCTAssertEqual(output.status, 0, output.stderr)
+            XCTAssertEqual(output.stdout.trimmingCharacters(in: .newlines), reference.trimmingCharacters(in: .newlines), sample)
+        }
+    }
+}
