@@ -95,7 +95,7 @@ FUZZ_CASES ?= 200000
 ifeq ($(origin FUZZ_SEED), undefined)
 FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 endif
-FUZZ_TESTS := ModelFileFuzzTests|WAVFileFuzzTests|VADModelFuzzTests
+FUZZ_TESTS := ModelFileFuzzTests|WAVFileFuzzTests|VADModelFuzzTests|CheckpointFuzzTests
 
 fuzz:
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests

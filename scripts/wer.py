@@ -24,6 +24,8 @@ ORDINALS = {"first": "one", "second": "two", "third": "three", "fifth": "five", 
             "twelfth": "twelve"}
 SCALES = {"hundred": 100, "thousand": 1000, "million": 1000000}
 FILLERS = {"uh", "um", "hmm", "mm", "ah", "er"}
+ABBREVIATIONS = {"dr": "doctor", "mr": "mister", "mrs": "missus", "st": "saint", "vs": "versus"}
+BRITISH = {"travelled": "traveled", "colour": "color", "centre": "center", "favourite": "favorite"}
 
 
 def cardinal(word):
@@ -90,8 +92,17 @@ def normalise(text):
     text = re.sub(r"(\d),(\d{3})", r"\1\2", text)
     text = text.replace("%", " percent").replace("&", " and ")
     text = re.sub(r"[^a-z0-9' ]+", " ", text).replace("'", "")
-    words = [w for w in text.split() if w not in FILLERS]
-    return words_to_digits(words)
+    words = [BRITISH.get(ABBREVIATIONS.get(w, w), ABBREVIATIONS.get(w, w)) for w in text.split() if w not in FILLERS]
+    words = words_to_digits(words)
+    # "200 and 5" (digits as some transcripts write "two hundred and five") is one number.
+    out = []
+    for w in words:
+        if len(out) >= 2 and out[-1] == "and" and w.isdigit() and out[-2].isdigit() \
+                and out[-2].endswith("00") and int(w) < 100:
+            out[-2:] = [str(int(out[-2]) + int(w))]
+        else:
+            out.append(w)
+    return out
 
 
 def edit_distance(ref, hyp):

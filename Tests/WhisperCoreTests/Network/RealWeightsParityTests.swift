@@ -70,4 +70,25 @@ final class RealWeightsParityTests: XCTestCase {
             XCTAssertEqual(output.stdout.trimmingCharacters(in: .newlines), reference.trimmingCharacters(in: .newlines), sample)
         }
     }
+
+    /// The real tiny.en quantized to q8_0 by our quantizer keeps jfk.wav's transcript: with the
+    /// default options exactly (text and times); greedily the text (the greedy case has a near tie
+    /// on a timestamp: 7.54 s against 7.74 s).
+    func testQ8_0KeepsTheJFKTranscript() throws {
+        let dir = try TemporaryDirectory("real-q8")
+        defer { dir.remove() }
+        let q8 = dir.file("ggml-tiny.en-q8_0.bin")
+        try ModelQuantizer.quantize(try GGMLModelFile(path: try SharedData.model(Self.model + ".bin")), to: .q8_0, outputPath: q8)
+        let jfk = try SharedData.sample("jfk.wav")
+        let defaults = try CLIRunner.run(["-m", q8, "-f", jfk, "-np", "-t", "2"])
+        let beam = try String(contentsOfFile: try SharedData.reference("real/openai/\(Self.model).jfk.beam5.txt"), encoding: .utf8)
+        XCTAssertEqual(defaults.stdout.trimmingCharacters(in: .newlines), beam.trimmingCharacters(in: .newlines))
+        func text(_ listing: String) -> String {
+            listing.split(separator: "\n").map { $0.split(separator: "]", maxSplits: 1).last.map(String.init) ?? "" }
+                .joined(separator: " ").split(separator: " ").joined(separator: " ")
+        }
+        let greedy = try CLIRunner.run(["-m", q8, "-f", jfk, "-np", "-t", "2", "-bs", "1", "-nf"])
+        let reference = try String(contentsOfFile: try SharedData.reference("real/openai/\(Self.model).jfk.greedy.txt"), encoding: .utf8)
+        XCTAssertEqual(text(greedy.stdout), text(reference))
+    }
 }
