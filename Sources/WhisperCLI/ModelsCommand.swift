@@ -201,6 +201,14 @@ struct ModelDownloader {
     func download() throws {
         let base = ProcessInfo.processInfo.environment["WHISPER_MODEL_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? KnownModels.baseURL
         let url = model.url(baseURL: base)
+        // Never over a directory, a device or a link (SafeFileWriter's rule; the download itself
+        // goes to NAME.bin.part, kept between runs so a rerun resumes, and is renamed when verified).
+        do {
+            try SafeFileWriter.checkTarget(destination)
+            try SafeFileWriter.checkTarget(partial)
+        } catch {
+            throw DownloadError(description: "\(error)")
+        }
         if FileManager.default.fileExists(atPath: destination) {
             do {
                 try Self.verify(destination, as: model)
