@@ -201,14 +201,9 @@ struct ModelDownloader {
     func download() throws {
         let base = ProcessInfo.processInfo.environment["WHISPER_MODEL_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? KnownModels.baseURL
         let url = model.url(baseURL: base)
-        // Never over a directory, a device or a link (SafeFileWriter's rule; the download itself
-        // goes to NAME.bin.part, kept between runs so a rerun resumes, and is renamed when verified).
-        do {
-            try SafeFileWriter.checkTarget(destination)
-            try SafeFileWriter.checkTarget(partial)
-        } catch {
-            throw DownloadError(description: "\(error)")
-        }
+        // An existing destination (a file, or a link to one) is only verified, never written. The
+        // download goes to NAME.bin.part, kept between runs so a rerun resumes, and is renamed into
+        // place when verified: neither may be a directory, a device or a pipe (SafeFileWriter's rule).
         if FileManager.default.fileExists(atPath: destination) {
             do {
                 try Self.verify(destination, as: model)
@@ -217,6 +212,12 @@ struct ModelDownloader {
             } catch {
                 throw DownloadError(description: "\(error) — remove the file to download it again")
             }
+        }
+        do {
+            try SafeFileWriter.checkTarget(destination)
+            try SafeFileWriter.checkTarget(partial)
+        } catch {
+            throw DownloadError(description: "\(error)")
         }
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

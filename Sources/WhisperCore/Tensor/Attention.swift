@@ -308,10 +308,10 @@ private struct HeadPairSums {
     @inline(__always)
     mutating func add<V: AttentionValues>(_: V.Type, _ first: Float, _ second: Float, _ row: UnsafeRawPointer) {
         let w = SIMD16<Float>(repeating: first), x = SIMD16<Float>(repeating: second)
-        a0 = a0.addingProduct(w, V.load(row, 0)); a1 = a1.addingProduct(w, V.load(row, 16))
-        a2 = a2.addingProduct(w, V.load(row, 32)); a3 = a3.addingProduct(w, V.load(row, 48))
-        a4 = a4.addingProduct(x, V.load(row, 64)); a5 = a5.addingProduct(x, V.load(row, 80))
-        a6 = a6.addingProduct(x, V.load(row, 96)); a7 = a7.addingProduct(x, V.load(row, 112))
+        a0 = a0.multiplyAdd(w, V.load(row, 0)); a1 = a1.multiplyAdd(w, V.load(row, 16))
+        a2 = a2.multiplyAdd(w, V.load(row, 32)); a3 = a3.multiplyAdd(w, V.load(row, 48))
+        a4 = a4.multiplyAdd(x, V.load(row, 64)); a5 = a5.multiplyAdd(x, V.load(row, 80))
+        a6 = a6.multiplyAdd(x, V.load(row, 96)); a7 = a7.multiplyAdd(x, V.load(row, 112))
     }
 
     @inline(__always)
@@ -366,10 +366,10 @@ private func axpy<V: AttentionValues>(_: V.Type, _ a: Float, _ row: UnsafeRawPoi
     let av = SIMD16<Float>(repeating: a)
     var p = 0
     while p + 16 <= count {
-        SIMDMemory.store(SIMDMemory.load(y + p).addingProduct(av, V.load(row, first + p)), y + p)
+        SIMDMemory.store(SIMDMemory.load(y + p).multiplyAdd(av, V.load(row, first + p)), y + p)
         p += 16
     }
-    while p < count { y[p] = y[p].addingProduct(a, V.scalar(row, first + p)); p += 1 }
+    while p < count { y[p] = y[p].multiplyAdd(a, V.scalar(row, first + p)); p += 1 }
 }
 
 /// Σ_p a[p]·row[first + p].
@@ -379,11 +379,11 @@ private func dot<V: AttentionValues>(_: V.Type, _ a: UnsafePointer<Float>, _ row
     var acc = SIMD16<Float>()
     var p = 0
     while p + 16 <= count {
-        acc = acc.addingProduct(SIMDMemory.load(a + p), V.load(row, first + p))
+        acc = acc.multiplyAdd(SIMDMemory.load(a + p), V.load(row, first + p))
         p += 16
     }
     var sum = SIMDMemory.sum(acc)
-    while p < count { sum = sum.addingProduct(a[p], V.scalar(row, first + p)); p += 1 }
+    while p < count { sum = sum.multiplyAdd(a[p], V.scalar(row, first + p)); p += 1 }
     return sum
 }
 

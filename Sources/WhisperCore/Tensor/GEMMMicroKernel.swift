@@ -63,12 +63,12 @@ enum GEMMMicroKernel {
         for p in 0..<depth {
             let w = KernelStrip.load(bp)
             let a = column(p)
-            c0 = c0.addingProduct(KernelStrip(repeating: a.0), w)
-            c1 = c1.addingProduct(KernelStrip(repeating: a.1), w)
-            c2 = c2.addingProduct(KernelStrip(repeating: a.2), w)
-            c3 = c3.addingProduct(KernelStrip(repeating: a.3), w)
-            c4 = c4.addingProduct(KernelStrip(repeating: a.4), w)
-            c5 = c5.addingProduct(KernelStrip(repeating: a.5), w)
+            c0 = c0.multiplyAdd(KernelStrip(repeating: a.0), w)
+            c1 = c1.multiplyAdd(KernelStrip(repeating: a.1), w)
+            c2 = c2.multiplyAdd(KernelStrip(repeating: a.2), w)
+            c3 = c3.multiplyAdd(KernelStrip(repeating: a.3), w)
+            c4 = c4.multiplyAdd(KernelStrip(repeating: a.4), w)
+            c5 = c5.multiplyAdd(KernelStrip(repeating: a.5), w)
             bp += ldb
         }
         c0.store(to: c); c1.store(to: c + ldc); c2.store(to: c + 2 * ldc)

@@ -234,7 +234,7 @@ enum GEMV {
             a.add(D.self, p, lo, hi, SIMDMemory.load(x + 32 * c), SIMDMemory.load(x + 32 * c + 16), sums[c])
         }
         var tail: Float = 0
-        for p in (32 * chunks)..<k { tail = tail.addingProduct(D.scalar(row, p), x[p]) }
+        for p in (32 * chunks)..<k { tail = tail.multiplyAdd(D.scalar(row, p), x[p]) }
         return a.total + tail
     }
 
@@ -259,8 +259,8 @@ enum GEMV {
         var ta: Float = 0, tb: Float = 0, tc: Float = 0, td: Float = 0, te: Float = 0
         for p in (32 * chunks)..<k {
             let w = D.scalar(row, p)
-            ta = ta.addingProduct(w, xa[p]); tb = tb.addingProduct(w, xb[p])
-            tc = tc.addingProduct(w, xc[p]); td = td.addingProduct(w, xd[p]); te = te.addingProduct(w, xe[p])
+            ta = ta.multiplyAdd(w, xa[p]); tb = tb.multiplyAdd(w, xb[p])
+            tc = tc.multiplyAdd(w, xc[p]); td = td.multiplyAdd(w, xd[p]); te = te.multiplyAdd(w, xe[p])
         }
         return (a.total + ta, b.total + tb, c.total + tc, d.total + td, e.total + te)
     }
@@ -279,11 +279,11 @@ enum GEMV {
                                                _ codesHi: SIMD16<Float>, _ x0: SIMD16<Float>, _ x1: SIMD16<Float>,
                                                _ blockSum: Float) {
             if D.isBlockScaled {
-                lo = lo.addingProduct((codesLo * x0).addingProduct(codesHi, x1), SIMD16(repeating: D.scale(p)))
-                if D.hasOffset { offsets = offsets.addingProduct(D.offset(p), blockSum) }
+                lo = lo.multiplyAdd((codesLo * x0).multiplyAdd(codesHi, x1), SIMD16(repeating: D.scale(p)))
+                if D.hasOffset { offsets = offsets.multiplyAdd(D.offset(p), blockSum) }
             } else {
-                lo = lo.addingProduct(codesLo, x0)
-                hi = hi.addingProduct(codesHi, x1)
+                lo = lo.multiplyAdd(codesLo, x0)
+                hi = hi.multiplyAdd(codesHi, x1)
             }
         }
 

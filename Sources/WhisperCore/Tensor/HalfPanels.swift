@@ -99,10 +99,10 @@ struct HalfPanels: OutputPanels, @unchecked Sendable {
         for p in 0..<columns {
             let v = UnsafeRawPointer(w + p * Self.width)
             let xp = SIMD16<Float>(repeating: x[p])
-            s0 = s0.addingProduct(HalfPrecision.loadFloats(v), xp)
-            s1 = s1.addingProduct(HalfPrecision.loadFloats(v + 32), xp)
-            s2 = s2.addingProduct(HalfPrecision.loadFloats(v + 64), xp)
-            s3 = s3.addingProduct(HalfPrecision.loadFloats(v + 96), xp)
+            s0 = s0.multiplyAdd(HalfPrecision.loadFloats(v), xp)
+            s1 = s1.multiplyAdd(HalfPrecision.loadFloats(v + 32), xp)
+            s2 = s2.multiplyAdd(HalfPrecision.loadFloats(v + 64), xp)
+            s3 = s3.multiplyAdd(HalfPrecision.loadFloats(v + 96), xp)
         }
         return (s0, s1, s2, s3)
     }
@@ -125,11 +125,11 @@ struct HalfPanels: OutputPanels, @unchecked Sendable {
                     for p in first..<end {
                         let v = UnsafeRawPointer(w + p * Self.width + o)
                         let wp = KernelStrip { HalfPrecision.loadFloats(v + 32 * $0) }
-                        s0 = s0.addingProduct(wp, KernelStrip(repeating: x0[p]))
-                        s1 = s1.addingProduct(wp, KernelStrip(repeating: x1[p]))
-                        s2 = s2.addingProduct(wp, KernelStrip(repeating: x2[p]))
-                        s3 = s3.addingProduct(wp, KernelStrip(repeating: x3[p]))
-                        s4 = s4.addingProduct(wp, KernelStrip(repeating: x4[p]))
+                        s0 = s0.multiplyAdd(wp, KernelStrip(repeating: x0[p]))
+                        s1 = s1.multiplyAdd(wp, KernelStrip(repeating: x1[p]))
+                        s2 = s2.multiplyAdd(wp, KernelStrip(repeating: x2[p]))
+                        s3 = s3.multiplyAdd(wp, KernelStrip(repeating: x3[p]))
+                        s4 = s4.multiplyAdd(wp, KernelStrip(repeating: x4[p]))
                     }
                     s0.store(to: t + o); s1.store(to: t + 64 + o); s2.store(to: t + 128 + o)
                     s3.store(to: t + 192 + o); s4.store(to: t + 256 + o)

@@ -2,14 +2,16 @@
 ///
 /// Values travel as their 16-bit patterns (`UInt16`) because Swift's `Float16` does not exist on
 /// macOS x86_64; where it exists the conversions use it (with `-target-cpu native` on x86 they become
-/// single `vcvtph2ps` / `vcvtps2ph` instructions), elsewhere an exact bit-level fallback runs.
+/// single `vcvtph2ps` / `vcvtps2ph` instructions), elsewhere an exact bit-level fallback runs — also
+/// in an x86-64 build for the baseline CPU (no `-D WHISPER_TARGET_CPU`, see `BuildInfo`), where
+/// `Float16` conversions are a library call per value. Both give the same bits.
 public enum HalfPrecision {
     // MARK: scalar
 
     /// The exact `Float` value of the half-precision bit pattern `bits`.
     @inline(__always)
     public static func float(fromBits bits: UInt16) -> Float {
-        #if !(os(macOS) && arch(x86_64))
+        #if !(arch(x86_64) && (os(macOS) || !WHISPER_TARGET_CPU))
         return Float(Float16(bitPattern: bits))
         #else
         return portableFloat(fromBits: bits)
@@ -65,7 +67,7 @@ public enum HalfPrecision {
     /// Converts 16 half-precision bit patterns to `Float`, exactly.
     @inline(__always)
     public static func floats(fromBits bits: SIMD16<UInt16>) -> SIMD16<Float> {
-        #if !(os(macOS) && arch(x86_64))
+        #if !(arch(x86_64) && (os(macOS) || !WHISPER_TARGET_CPU))
         let halves = unsafeBitCast(bits, to: SIMD16<Float16>.self)
         var result = SIMD16<Float>()
         for i in 0..<16 { result[i] = Float(halves[i]) }             // one vcvtph2ps (see SIMDConversion)
@@ -84,7 +86,7 @@ public enum HalfPrecision {
     /// Converts 16 floats to half-precision bit patterns, ties to even.
     @inline(__always)
     public static func bits(from values: SIMD16<Float>) -> SIMD16<UInt16> {
-        #if !(os(macOS) && arch(x86_64))
+        #if !(arch(x86_64) && (os(macOS) || !WHISPER_TARGET_CPU))
         var result = SIMD16<UInt16>()
         for i in 0..<16 { result[i] = Float16(values[i]).bitPattern }  // vcvtps2ph
         return result
@@ -103,7 +105,7 @@ public enum HalfPrecision {
         let shifted = (wide & 0x7FFF) &<< 13
         var magnitude = unsafeBitCast(shifted, to: SIMD16<Float>.self) * 0x1p112
         let special = unsafeBitCast(shifted | 0x7F80_0000, to: SIMD16<Float>.self)
-        for i in 0..<16 where wide[i] & 0x7C00 == 0x7C00 { magnitude[i] = special[i] }   // infinities, NaNs
+        magnitude.replace(with: special, where: (wide & 0x7C00) .== 0x7C00)                // infinities, NaNs
         return unsafeBitCast(unsafeBitCast(magnitude, to: SIMD16<UInt32>.self) | ((wide & 0x8000) &<< 16), to: SIMD16<Float>.self)
     }
 

@@ -49,10 +49,10 @@ struct KernelStrip {
     @inline(__always)
     init() { self.init(repeating: 0) }
 
-    /// `self + a · b`, one rounding per lane.
+    /// `self + a · b` (see `multiplyAdd`: fused where the build has FMA).
     @inline(__always)
-    func addingProduct(_ a: KernelStrip, _ b: KernelStrip) -> KernelStrip {
-        KernelStrip { part($0).addingProduct(a.part($0), b.part($0)) }
+    func multiplyAdd(_ a: KernelStrip, _ b: KernelStrip) -> KernelStrip {
+        KernelStrip { part($0).multiplyAdd(a.part($0), b.part($0)) }
     }
 
     @inline(__always)

@@ -31,7 +31,7 @@ private func normalizeRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
     i = 0
     while i < vectorEnd {
         let d = SIMDMemory.load(x + i) - meanVector
-        squaresVector = squaresVector.addingProduct(d, d)
+        squaresVector = squaresVector.multiplyAdd(d, d)
         i += 16
     }
     var squares = SIMDMemory.sum(squaresVector)
@@ -42,8 +42,8 @@ private func normalizeRow(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<F
     i = 0
     while i < vectorEnd {
         let normalized = (SIMDMemory.load(x + i) - meanVector) * scale
-        SIMDMemory.store(SIMDMemory.load(beta + i).addingProduct(normalized, SIMDMemory.load(gamma + i)), y + i)
+        SIMDMemory.store(SIMDMemory.load(beta + i).multiplyAdd(normalized, SIMDMemory.load(gamma + i)), y + i)
         i += 16
     }
-    while i < width { y[i] = beta[i].addingProduct((x[i] - mean) * inverseDeviation, gamma[i]); i += 1 }
+    while i < width { y[i] = beta[i].multiplyAdd((x[i] - mean) * inverseDeviation, gamma[i]); i += 1 }
 }

@@ -128,14 +128,14 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
             var s0 = SIMD16<Float>(), s1 = s0, s2 = s0, s3 = s0
             for p in 0..<32 {
                 let xp = SIMD16<Float>(repeating: x[32 * b + p])
-                s0 = s0.addingProduct(Self.codes(block, p, 0), xp); s1 = s1.addingProduct(Self.codes(block, p, 1), xp)
-                s2 = s2.addingProduct(Self.codes(block, p, 2), xp); s3 = s3.addingProduct(Self.codes(block, p, 3), xp)
+                s0 = s0.multiplyAdd(Self.codes(block, p, 0), xp); s1 = s1.multiplyAdd(Self.codes(block, p, 1), xp)
+                s2 = s2.multiplyAdd(Self.codes(block, p, 2), xp); s3 = s3.multiplyAdd(Self.codes(block, p, 3), xp)
             }
             let xs = SIMD16<Float>(repeating: Self.blockSum(x, b))
-            t0 = t0.addingProduct(s0, Self.scale(block, 0)).addingProduct(Self.offset(block, 0), xs)
-            t1 = t1.addingProduct(s1, Self.scale(block, 1)).addingProduct(Self.offset(block, 1), xs)
-            t2 = t2.addingProduct(s2, Self.scale(block, 2)).addingProduct(Self.offset(block, 2), xs)
-            t3 = t3.addingProduct(s3, Self.scale(block, 3)).addingProduct(Self.offset(block, 3), xs)
+            t0 = t0.multiplyAdd(s0, Self.scale(block, 0)).multiplyAdd(Self.offset(block, 0), xs)
+            t1 = t1.multiplyAdd(s1, Self.scale(block, 1)).multiplyAdd(Self.offset(block, 1), xs)
+            t2 = t2.multiplyAdd(s2, Self.scale(block, 2)).multiplyAdd(Self.offset(block, 2), xs)
+            t3 = t3.multiplyAdd(s3, Self.scale(block, 3)).multiplyAdd(Self.offset(block, 3), xs)
         }
         return (t0, t1, t2, t3)
     }
@@ -158,18 +158,18 @@ final class QuantizedPanels: OutputPanels, @unchecked Sendable {
                     for p in 0..<32 {
                         let c = KernelStrip { Self.codes(block, p, o / 16 + $0) }
                         let i = 32 * b + p
-                        s0 = s0.addingProduct(c, KernelStrip(repeating: x0[i]))
-                        s1 = s1.addingProduct(c, KernelStrip(repeating: x1[i]))
-                        s2 = s2.addingProduct(c, KernelStrip(repeating: x2[i]))
-                        s3 = s3.addingProduct(c, KernelStrip(repeating: x3[i]))
-                        s4 = s4.addingProduct(c, KernelStrip(repeating: x4[i]))
+                        s0 = s0.multiplyAdd(c, KernelStrip(repeating: x0[i]))
+                        s1 = s1.multiplyAdd(c, KernelStrip(repeating: x1[i]))
+                        s2 = s2.multiplyAdd(c, KernelStrip(repeating: x2[i]))
+                        s3 = s3.multiplyAdd(c, KernelStrip(repeating: x3[i]))
+                        s4 = s4.multiplyAdd(c, KernelStrip(repeating: x4[i]))
                     }
                     let scale = KernelStrip { Self.scale(block, o / 16 + $0) }
                     let offset = KernelStrip { Self.offset(block, o / 16 + $0) }
                     func fold(_ s: KernelStrip, row r: Int, _ xs: Float) {
                         let total = t + 64 * r + o
-                        (b == 0 ? KernelStrip() : KernelStrip.load(total)).addingProduct(s, scale)
-                            .addingProduct(offset, KernelStrip(repeating: xs)).store(to: total)
+                        (b == 0 ? KernelStrip() : KernelStrip.load(total)).multiplyAdd(s, scale)
+                            .multiplyAdd(offset, KernelStrip(repeating: xs)).store(to: total)
                     }
                     fold(s0, row: 0, xs.0); fold(s1, row: 1, xs.1); fold(s2, row: 2, xs.2)
                     fold(s3, row: 3, xs.3); fold(s4, row: 4, xs.4)

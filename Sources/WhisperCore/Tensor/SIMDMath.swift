@@ -25,15 +25,15 @@ enum SIMDMath {
         let clamped = SIMDConversion.minimum(SIMDConversion.maximum(x, SIMD16(repeating: -87.3)), SIMD16(repeating: 88))
         let t = (clamped * log2e) + SIMD16<Float>(repeating: roundingShift)
         let n = t - SIMD16<Float>(repeating: roundingShift)
-        var r = clamped.addingProduct(n, SIMD16(repeating: -ln2High))
-        r = r.addingProduct(n, SIMD16(repeating: -ln2Low))
+        var r = clamped.multiplyAdd(n, SIMD16(repeating: -ln2High))
+        r = r.multiplyAdd(n, SIMD16(repeating: -ln2Low))
         var p = SIMD16<Float>(repeating: 1.982_649_555_429_816_2e-04)
-        p = SIMD16(repeating: 1.394_602_120_853_960_5e-03).addingProduct(p, r)
-        p = SIMD16(repeating: 8.333_429_694_175_72e-03).addingProduct(p, r)
-        p = SIMD16(repeating: 4.166_626_930_236_816_4e-02).addingProduct(p, r)
-        p = SIMD16(repeating: 1.666_666_567_325_592e-01).addingProduct(p, r)
-        p = SIMD16(repeating: 0.5).addingProduct(p, r)
-        let er = (r + 1).addingProduct(r * r, p)
+        p = SIMD16(repeating: 1.394_602_120_853_960_5e-03).multiplyAdd(p, r)
+        p = SIMD16(repeating: 8.333_429_694_175_72e-03).multiplyAdd(p, r)
+        p = SIMD16(repeating: 4.166_626_930_236_816_4e-02).multiplyAdd(p, r)
+        p = SIMD16(repeating: 1.666_666_567_325_592e-01).multiplyAdd(p, r)
+        p = SIMD16(repeating: 0.5).multiplyAdd(p, r)
+        let er = (r + 1).multiplyAdd(r * r, p)
         let exponent = (unsafeBitCast(t, to: SIMD16<Int32>.self) &- Int32(bitPattern: roundingShift.bitPattern)) &+ 127
         let scale = unsafeBitCast(exponent &<< 23, to: SIMD16<Float>.self)
         return SIMDConversion.select(x, { $0 < -87.3 }, SIMD16(repeating: 0), else: er * scale)
@@ -46,12 +46,12 @@ enum SIMDMath {
     private static func erfSmall(_ a: SIMD16<Float>) -> SIMD16<Float> {
         let a2 = a * a
         var p = SIMD16<Float>(repeating: 7.898_209_878_476_337e-05)
-        p = SIMD16(repeating: -8.024_353_883_229_196e-04).addingProduct(p, a2)
-        p = SIMD16(repeating: 5.190_053_489_059_21e-03).addingProduct(p, a2)
-        p = SIMD16(repeating: -2.685_480_937_361_717_2e-02).addingProduct(p, a2)
-        p = SIMD16(repeating: 1.128_361_225_128_173_8e-01).addingProduct(p, a2)
-        p = SIMD16(repeating: -3.761_262_893_676_758e-01).addingProduct(p, a2)
-        p = SIMD16(repeating: 1.128_379_225_730_896).addingProduct(p, a2)
+        p = SIMD16(repeating: -8.024_353_883_229_196e-04).multiplyAdd(p, a2)
+        p = SIMD16(repeating: 5.190_053_489_059_21e-03).multiplyAdd(p, a2)
+        p = SIMD16(repeating: -2.685_480_937_361_717_2e-02).multiplyAdd(p, a2)
+        p = SIMD16(repeating: 1.128_361_225_128_173_8e-01).multiplyAdd(p, a2)
+        p = SIMD16(repeating: -3.761_262_893_676_758e-01).multiplyAdd(p, a2)
+        p = SIMD16(repeating: 1.128_379_225_730_896).multiplyAdd(p, a2)
         return a * p
     }
 
@@ -64,16 +64,16 @@ enum SIMDMath {
         let b = SIMDConversion.minimum(a, SIMD16(repeating: 10))
         let t = 1 / (SIMD16<Float>(repeating: 1) + b * 0.5)
         var r = SIMD16<Float>(repeating: -5.565_547_943_115_234_4e-02)
-        r = SIMD16(repeating: 1.604_863_852_262_497e-01).addingProduct(r, t)
-        r = SIMD16(repeating: -8.496_265_113_353_729e-02).addingProduct(r, t)
-        r = SIMD16(repeating: -1.424_011_886_119_842_5e-01).addingProduct(r, t)
-        r = SIMD16(repeating: 8.448_414_504_528_046e-02).addingProduct(r, t)
-        r = SIMD16(repeating: 3.940_493_986_010_551_5e-02).addingProduct(r, t)
-        r = SIMD16(repeating: 1.898_150_891_065_597_5e-01).addingProduct(r, t)
-        r = SIMD16(repeating: 2.442_017_197_608_947_8e-01).addingProduct(r, t)
-        r = SIMD16(repeating: 2.824_158_668_518_066_4e-01).addingProduct(r, t)
-        r = SIMD16(repeating: 2.820_723_950_862_884_5e-01).addingProduct(r, t)
-        r = SIMD16(repeating: 6.821_909_437_348_95e-07).addingProduct(r, t)
+        r = SIMD16(repeating: 1.604_863_852_262_497e-01).multiplyAdd(r, t)
+        r = SIMD16(repeating: -8.496_265_113_353_729e-02).multiplyAdd(r, t)
+        r = SIMD16(repeating: -1.424_011_886_119_842_5e-01).multiplyAdd(r, t)
+        r = SIMD16(repeating: 8.448_414_504_528_046e-02).multiplyAdd(r, t)
+        r = SIMD16(repeating: 3.940_493_986_010_551_5e-02).multiplyAdd(r, t)
+        r = SIMD16(repeating: 1.898_150_891_065_597_5e-01).multiplyAdd(r, t)
+        r = SIMD16(repeating: 2.442_017_197_608_947_8e-01).multiplyAdd(r, t)
+        r = SIMD16(repeating: 2.824_158_668_518_066_4e-01).multiplyAdd(r, t)
+        r = SIMD16(repeating: 2.820_723_950_862_884_5e-01).multiplyAdd(r, t)
+        r = SIMD16(repeating: 6.821_909_437_348_95e-07).multiplyAdd(r, t)
         // e^(−hi − lo) = e^(−hi)·(1 − lo) to first order; |lo| ≤ ulp(hi)/2.
         let e = exp(-squareHigh) * (1 - squareLow)
         return e * r
@@ -85,7 +85,7 @@ enum SIMDMath {
         let a = magnitude(z)
         let capped = SIMDConversion.minimum(a, SIMD16(repeating: 10))           // erfc(10) is 0 in Float; keeps a² finite
         let high = capped * capped
-        let low = (-high).addingProduct(capped, capped)                // capped² − high, exactly
+        let low = (-high).multiplyAdd(capped, capped)                // capped² − high, exactly
         let e = SIMDConversion.select(a, { $0 <= 1 }, erfSmall(a), else: 1 - erfcLarge(a, squareHigh: high, squareLow: low))
         return copySign(e, z)
     }
@@ -99,7 +99,7 @@ enum SIMDMath {
         let a = magnitudeX * 0.707_106_781_186_547_5
         let capped = SIMDConversion.minimum(magnitudeX, SIMD16(repeating: 16))  // keeps x² finite; erfc(16/√2) is 0
         let x2 = capped * capped
-        let x2Low = (-x2).addingProduct(capped, capped)              // capped² − x2, exactly
+        let x2Low = (-x2).multiplyAdd(capped, capped)              // capped² − x2, exactly
         let small = erfSmall(a)
         let large = erfcLarge(a, squareHigh: x2 * 0.5, squareLow: x2Low * 0.5)
         // x/√2 > 1: 2 − erfc; x/√2 < −1: erfc(|x|/√2); in between 1 ± erf(|x|/√2).

@@ -52,14 +52,14 @@ enum TransposedKeyBlocks {
         var c = 0
         while c + 4 <= headWidth {
             let column = head + c * stride
-            a0 = a0.addingProduct(SIMD16(repeating: query[c]), HalfPrecision.loadFloats(column))
-            a1 = a1.addingProduct(SIMD16(repeating: query[c + 1]), HalfPrecision.loadFloats(column + stride))
-            a2 = a2.addingProduct(SIMD16(repeating: query[c + 2]), HalfPrecision.loadFloats(column + 2 * stride))
-            a3 = a3.addingProduct(SIMD16(repeating: query[c + 3]), HalfPrecision.loadFloats(column + 3 * stride))
+            a0 = a0.multiplyAdd(SIMD16(repeating: query[c]), HalfPrecision.loadFloats(column))
+            a1 = a1.multiplyAdd(SIMD16(repeating: query[c + 1]), HalfPrecision.loadFloats(column + stride))
+            a2 = a2.multiplyAdd(SIMD16(repeating: query[c + 2]), HalfPrecision.loadFloats(column + 2 * stride))
+            a3 = a3.multiplyAdd(SIMD16(repeating: query[c + 3]), HalfPrecision.loadFloats(column + 3 * stride))
             c += 4
         }
         while c < headWidth {
-            a0 = a0.addingProduct(SIMD16(repeating: query[c]), HalfPrecision.loadFloats(head + c * stride))
+            a0 = a0.multiplyAdd(SIMD16(repeating: query[c]), HalfPrecision.loadFloats(head + c * stride))
             c += 1
         }
         return (a0 + a1) + (a2 + a3)
@@ -80,23 +80,23 @@ enum TransposedKeyBlocks {
             let column = head + c * stride
             let k0 = HalfPrecision.loadFloats(column), k1 = HalfPrecision.loadFloats(column + stride)
             let k2 = HalfPrecision.loadFloats(column + 2 * stride), k3 = HalfPrecision.loadFloats(column + 3 * stride)
-            a0 = a0.addingProduct(SIMD16(repeating: qa[c]), k0); a1 = a1.addingProduct(SIMD16(repeating: qa[c + 1]), k1)
-            a2 = a2.addingProduct(SIMD16(repeating: qa[c + 2]), k2); a3 = a3.addingProduct(SIMD16(repeating: qa[c + 3]), k3)
-            b0 = b0.addingProduct(SIMD16(repeating: qb[c]), k0); b1 = b1.addingProduct(SIMD16(repeating: qb[c + 1]), k1)
-            b2 = b2.addingProduct(SIMD16(repeating: qb[c + 2]), k2); b3 = b3.addingProduct(SIMD16(repeating: qb[c + 3]), k3)
-            c0 = c0.addingProduct(SIMD16(repeating: qc[c]), k0); c1 = c1.addingProduct(SIMD16(repeating: qc[c + 1]), k1)
-            c2 = c2.addingProduct(SIMD16(repeating: qc[c + 2]), k2); c3 = c3.addingProduct(SIMD16(repeating: qc[c + 3]), k3)
-            d0 = d0.addingProduct(SIMD16(repeating: qd[c]), k0); d1 = d1.addingProduct(SIMD16(repeating: qd[c + 1]), k1)
-            d2 = d2.addingProduct(SIMD16(repeating: qd[c + 2]), k2); d3 = d3.addingProduct(SIMD16(repeating: qd[c + 3]), k3)
-            e0 = e0.addingProduct(SIMD16(repeating: qe[c]), k0); e1 = e1.addingProduct(SIMD16(repeating: qe[c + 1]), k1)
-            e2 = e2.addingProduct(SIMD16(repeating: qe[c + 2]), k2); e3 = e3.addingProduct(SIMD16(repeating: qe[c + 3]), k3)
+            a0 = a0.multiplyAdd(SIMD16(repeating: qa[c]), k0); a1 = a1.multiplyAdd(SIMD16(repeating: qa[c + 1]), k1)
+            a2 = a2.multiplyAdd(SIMD16(repeating: qa[c + 2]), k2); a3 = a3.multiplyAdd(SIMD16(repeating: qa[c + 3]), k3)
+            b0 = b0.multiplyAdd(SIMD16(repeating: qb[c]), k0); b1 = b1.multiplyAdd(SIMD16(repeating: qb[c + 1]), k1)
+            b2 = b2.multiplyAdd(SIMD16(repeating: qb[c + 2]), k2); b3 = b3.multiplyAdd(SIMD16(repeating: qb[c + 3]), k3)
+            c0 = c0.multiplyAdd(SIMD16(repeating: qc[c]), k0); c1 = c1.multiplyAdd(SIMD16(repeating: qc[c + 1]), k1)
+            c2 = c2.multiplyAdd(SIMD16(repeating: qc[c + 2]), k2); c3 = c3.multiplyAdd(SIMD16(repeating: qc[c + 3]), k3)
+            d0 = d0.multiplyAdd(SIMD16(repeating: qd[c]), k0); d1 = d1.multiplyAdd(SIMD16(repeating: qd[c + 1]), k1)
+            d2 = d2.multiplyAdd(SIMD16(repeating: qd[c + 2]), k2); d3 = d3.multiplyAdd(SIMD16(repeating: qd[c + 3]), k3)
+            e0 = e0.multiplyAdd(SIMD16(repeating: qe[c]), k0); e1 = e1.multiplyAdd(SIMD16(repeating: qe[c + 1]), k1)
+            e2 = e2.multiplyAdd(SIMD16(repeating: qe[c + 2]), k2); e3 = e3.multiplyAdd(SIMD16(repeating: qe[c + 3]), k3)
             c += 4
         }
         while c < headWidth {
             let k = HalfPrecision.loadFloats(head + c * stride)
-            a0 = a0.addingProduct(SIMD16(repeating: qa[c]), k); b0 = b0.addingProduct(SIMD16(repeating: qb[c]), k)
-            c0 = c0.addingProduct(SIMD16(repeating: qc[c]), k); d0 = d0.addingProduct(SIMD16(repeating: qd[c]), k)
-            e0 = e0.addingProduct(SIMD16(repeating: qe[c]), k)
+            a0 = a0.multiplyAdd(SIMD16(repeating: qa[c]), k); b0 = b0.multiplyAdd(SIMD16(repeating: qb[c]), k)
+            c0 = c0.multiplyAdd(SIMD16(repeating: qc[c]), k); d0 = d0.multiplyAdd(SIMD16(repeating: qd[c]), k)
+            e0 = e0.multiplyAdd(SIMD16(repeating: qe[c]), k)
             c += 1
         }
         return ((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3), (c0 + c1) + (c2 + c3), (d0 + d1) + (d2 + d3), (e0 + e1) + (e2 + e3))

@@ -31,7 +31,7 @@ extension WeightRowDecoder {
         let (lo, hi) = codes(p, tables)
         let d = SIMD16<Float>(repeating: scale(p))
         let m = SIMD16<Float>(repeating: offset(p))
-        return (m.addingProduct(lo, d), m.addingProduct(hi, d))
+        return (m.multiplyAdd(lo, d), m.multiplyAdd(hi, d))
     }
 
     @inline(__always)
