@@ -103,10 +103,14 @@ public enum HalfPrecision {
     static func portableFloats(fromBits bits: SIMD16<UInt16>) -> SIMD16<Float> {
         let wide = SIMDConversion.widened(bits)
         let shifted = (wide & 0x7FFF) &<< 13
-        var magnitude = unsafeBitCast(shifted, to: SIMD16<Float>.self) * 0x1p112
-        let special = unsafeBitCast(shifted | 0x7F80_0000, to: SIMD16<Float>.self)
-        magnitude.replace(with: special, where: (wide & 0x7C00) .== 0x7C00)                // infinities, NaNs
-        return unsafeBitCast(unsafeBitCast(magnitude, to: SIMD16<UInt32>.self) | ((wide & 0x8000) &<< 16), to: SIMD16<Float>.self)
+        let magnitude = unsafeBitCast(unsafeBitCast(shifted, to: SIMD16<Float>.self) * 0x1p112, to: SIMD16<UInt32>.self)
+        // Infinities and NaNs (exponent 31) take the f32 exponent 255 instead: a blend with a mask
+        // made by arithmetic (all ones where the exponent is 31), since SIMD comparisons and
+        // `replace(with:where:)` run lane by lane without SSE4/AVX.
+        let isMaximum = (((wide &>> 10) & 0x1F) &+ 1) &>> 5
+        let special = SIMD16<UInt32>() &- isMaximum
+        let bits = (magnitude & ~special) | ((shifted | 0x7F80_0000) & special)
+        return unsafeBitCast(bits | ((wide & 0x8000) &<< 16), to: SIMD16<Float>.self)
     }
 
     // MARK: buffers
