@@ -16,6 +16,8 @@ struct CommandLineOptions {
     var maxContext = -1
     var maxLength = 0
     var splitOnWord = false
+    var wordTimestamps = false
+    var alignmentHeads: String?
     var bestOf = 5
     var beamSize = 5
     var compressionRatioThreshold = 2.4
@@ -129,6 +131,13 @@ struct CommandLineOptions {
         int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)", in: -1...Int(Int32.max)) { $0.maxContext = $1 },
         int(["-ml", "--max-len"], "N", "split segments to at most N characters, times shared by characters (default: 0)", in: 0...Int(Int32.max)) { $0.maxLength = $1 },
         flag(["-sow", "--split-on-word"], "with -ml, split on words rather than tokens") { $0.splitOnWord = true },
+        Spec(names: ["--alignment-heads"], value: "HEADS", help: "heads word timing follows: a model name (tiny.en ... large-v3-turbo), 'last-half'\n" + String(repeating: " ", count: 32) + "(OpenAI's default for a model file) or LAYER:HEAD,... (default: the model's published heads)") { o, value in
+            guard value == "last-half" || AlignmentHeads.named(value) != nil || AlignmentHeads(list: value) != nil else {
+                throw UsageError(description: "--alignment-heads: '\(value)' is not a model name, 'last-half' or LAYER:HEAD,...")
+            }
+            o.alignmentHeads = value
+        },
+        flag(["--word-timestamps"], "time every word (OpenAI's word_timestamps): JSON gets a words array, -ml/-sow split on word times") { $0.wordTimestamps = true },
         int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0, at most \(maxDecoders) (default: 5)", in: 1...maxDecoders) { $0.bestOf = $1 },
         int(["-bs", "--beam-size"], "N", "beam size at temperature 0, at most \(maxDecoders); 1 decodes greedily (default: 5)", in: 1...maxDecoders) { $0.beamSize = $1 },
         number(["-et", "--entropy-thold"], "N", "retry a window whose text repeats itself: compresses over N:1 (OpenAI's test in place of whisper.cpp's entropy; default: 2.4)", in: 0...1000) { $0.compressionRatioThreshold = $1 },
@@ -289,6 +298,14 @@ struct CommandLineOptions {
         o.offset = Double(offsetMilliseconds) / 1000
         o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
         o.threads = threads
+        o.wordTimestamps = wordTimestamps
+        if let alignmentHeads {
+            if alignmentHeads == "last-half" {
+                o.alignmentHeads = .lastHalf
+            } else if let heads = AlignmentHeads.named(alignmentHeads) ?? AlignmentHeads(list: alignmentHeads) {
+                o.alignmentHeads = .heads(heads)
+            }
+        }
         if vad {
             o.vad = VADOptions(model: vadModel.map { .file($0) } ?? .defaultLocation, parameters: vadParameters)
         }

@@ -158,6 +158,24 @@ public final class TextDecoder: @unchecked Sendable {
         return forward(cache: cache, cross: cross, executor: executor)
     }
 
+    /// Layers whose cross-attention queries the next pass keeps (word alignment), and what it kept.
+    private var captureLayers: Set<Int> = []
+    private var capturedQueries: [Int: [Float]] = [:]
+
+    /// `decode` of one step that also returns, for each layer in `layers`, the cross-attention
+    /// queries of every row (`[rows][d]`, before the heads are split): what word alignment needs to
+    /// recompute the attention weights of its heads. The logits are copied (`[rows][nVocab]`).
+    func decodeCapturingCrossQueries(_ step: Step, layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
+                                     executor: ParallelExecutor) -> (logits: [Float], queries: [Int: [Float]]) {
+        captureLayers = layers
+        defer {
+            captureLayers = []
+            capturedQueries = [:]
+        }
+        let logits = Array(decode([step], cache: cache, cross: cross, executor: executor))
+        return (logits, capturedQueries)
+    }
+
     /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`.
     private func forward(cache: KeyValueCache, cross: CrossAttentionCache,
                          executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
@@ -216,6 +234,9 @@ public final class TextDecoder: @unchecked Sendable {
                       gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
             let ca = block.crossAttention
             matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
+            if captureLayers.contains(layer) {
+                capturedQueries[layer] = Array(UnsafeBufferPointer(start: q.pointer, count: totalRows * d))
+            }
             attention(query: q.pointer, queryRows: totalRows, transposedKeyBlocks: cross.keys(layer: layer),
                       halfPrecisionValues: cross.values(layer: layer), keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
                       executor: executor, scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)

@@ -72,6 +72,12 @@ public struct JSONTranscriptWriter: TranscriptWriter {
         members.append(("no_speech_prob", .number(segment.noSpeechProbability)))
         members.append(("temperature", Self.number(segment.temperature)))
         members.append(("compression_ratio", .number(segment.compressionRatio)))
+        if let words = segment.words {
+            members.append(("words", .array(words.map { w in
+                .object([("word", .string(w.word)), ("start", .number(w.start)), ("end", .number(w.end)),
+                         ("probability", .number(w.probability))])
+            })))
+        }
         return .object(members)
     }
 

@@ -13,6 +13,8 @@ public struct Segment: Sendable, Equatable, Codable {
     public var noSpeechProbability: Double
     public var temperature: Float
     public var compressionRatio: Double
+    /// The words and their times, when word timestamps were asked for (`TranscriptionOptions.wordTimestamps`).
+    public var words: [WordTiming]?
 
     public init(start: Double, end: Double, text: String, tokens: [Int], tokenProbabilities: [Float] = [],
                 averageLogProb: Double = 0, noSpeechProbability: Double = 0, temperature: Float = 0,
@@ -55,6 +57,8 @@ public struct Timings: Sendable, Equatable {
     public var mel: Double = 0
     public var encode: Double = 0
     public var decode: Double = 0
+    /// Word alignment (with word timestamps on).
+    public var alignment: Double = 0
     public var decodedTokens: Int = 0
     public var windows: Int = 0
 

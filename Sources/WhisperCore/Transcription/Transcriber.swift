@@ -115,6 +115,7 @@ public final class Transcriber: @unchecked Sendable {
             timings.decode -= clock.timeIntervalSinceNow
         }
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
+        var lastSpeechTimestamp = 0.0
 
         while seek < contentFrames {
             let timeOffset = Double(seek * Self.hopLength) / Double(Self.sampleRate)
@@ -189,6 +190,23 @@ public final class Transcriber: @unchecked Sendable {
                 seek += size
             }
 
+            if options.wordTimestamps {
+                clock = Date()
+                let textTokens = current.flatMap { $0.tokens.filter { $0 < specials.endOfText } }
+                let alignment = try WordAlignment.align(
+                    textTokens: textTokens, startSequence: windowDecoder.startSequence(options: options.decoding, language: language)
+                        .filter { $0 != specials.noTimestamps },
+                    frameCount: size, decoder: decoder, cross: cross, heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
+                WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
+                                     lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
+                                     appended: options.appendPunctuations, eot: specials.endOfText)
+                if !singleTimestampEnding, let lastWordEnd = WordTimestamps.end(of: current), lastWordEnd > baseTime + timeOffset {
+                    seek = Int(((lastWordEnd - baseTime) * 100).rounded(.toNearestOrEven))
+                }
+                if let lastWordEnd = WordTimestamps.end(of: current) { lastSpeechTimestamp = lastWordEnd }
+                timings.alignment -= clock.timeIntervalSinceNow
+            }
+
             for var segment in current {
                 // Times come from timestamp tokens, never before the window; only without the timestamp
                 // rules can a piece start with a text token, whose "time" would be far negative.
@@ -199,6 +217,7 @@ public final class Transcriber: @unchecked Sendable {
                     segment.text = ""
                     segment.tokens = []
                     segment.tokenProbabilities = []
+                    if segment.words != nil { segment.words = [] }
                 }
                 if options.collectsSegments { segments.append(segment) }
                 history.append(segment.tokens)

@@ -27,6 +27,15 @@ public struct TranscriptionOptions: Sendable, Equatable {
     public var collectsSegments = true
     /// Threads for the encoder, decoder and front end. Results do not depend on it.
     public var threads: Int = 1
+    /// Word-level timestamps (OpenAI's `word_timestamps`): each segment gets its `words`, found by
+    /// aligning the decoder's attention with the audio; segment times then follow the words, and the
+    /// seek loop resumes after the last word.
+    public var wordTimestamps = false
+    /// The decoder heads word timing follows (default: the published heads of the model's size).
+    public var alignmentHeads = AlignmentHeadSelection.published
+    /// With word timestamps: punctuation merged into the next word / into the previous one.
+    public var prependPunctuations = WordTimestamps.prependPunctuations
+    public var appendPunctuations = WordTimestamps.appendPunctuations
     /// Voice activity detection: transcribe only the speech it finds (nil: the whole recording).
     public var vad: VADOptions? = nil
 

@@ -1,0 +1,232 @@
+/// A word and where it is spoken: times in seconds from the start of the recording, and the mean
+/// probability of its tokens when they were decoded.
+public struct WordTiming: Sendable, Equatable, Codable {
+    public var word: String
+    public var start: Double
+    public var end: Double
+    public var probability: Double
+    /// The word's tokens.
+    public internal(set) var tokens: [Int]
+}
+
+/// Word-level timestamps as OpenAI's `whisper/timing.py` finds them. After a window is decoded, the
+/// decoder runs once more over its text tokens (teacher forcing), and the cross-attention weights
+/// of the model's alignment heads — how much each token attends to each audio position — are
+/// standardised over the tokens, median-filtered along time, averaged over the heads, and the
+/// monotonic path through them found by dynamic time warping; the path's steps from one token to
+/// the next are the token boundaries, and word boundaries are taken from them.
+enum WordAlignment {
+    /// Audio positions per second in the encoder's output (1500 for 30 s).
+    static let positionsPerSecond = 50.0
+    static let medianFilterWidth = 7
+
+    /// The alignment of `textTokens` (no timestamps, no end-of-text) decoded from a window whose
+    /// first `frameCount` mel frames are audio; times in seconds from the window's start.
+    static func align(textTokens: [Int], startSequence: [Int], frameCount: Int, decoder: TextDecoder,
+                      cross: CrossAttentionCache, heads: AlignmentHeads, tokenizer: Tokenizer,
+                      executor: ParallelExecutor) throws -> [WordTiming] {
+        guard !textTokens.isEmpty else { return [] }
+        let specials = tokenizer.specialTokens
+        let tokens = startSequence + [specials.noTimestamps] + textTokens + [specials.endOfText]
+        let h = decoder.hyperparameters
+        let d = h.nTextState, headWidth = d / h.nTextHead
+        let positions = min(cross.rows, frameCount / 2)
+        guard positions > 0, tokens.count <= h.nTextCtx else { return [] }
+
+        // One teacher-forced pass: the logits of every token, and the cross-attention queries of the
+        // layers that hold alignment heads.
+        let cache = try decoder.makeCache(slots: 1)
+        let layers = heads.layers.filter { $0 < h.nTextLayer }
+        let (logits, queries) = decoder.decodeCapturingCrossQueries(
+            TextDecoder.Step(slot: 0, tokens: tokens, allLogits: true), layers: Set(layers), cache: cache, cross: cross,
+            executor: executor)
+
+        // The probability of each text token where it was decoded (softmax over text tokens only).
+        let nVocab = h.nVocab, eot = specials.endOfText
+        var probabilities: [Double] = []
+        for (i, token) in textTokens.enumerated() {
+            let row = logits[((startSequence.count + i) * nVocab)..<((startSequence.count + i) * nVocab + eot)]
+            let top = row.max() ?? 0
+            var sum = 0.0
+            for x in row { sum += _exp(Double(x - top)) }
+            probabilities.append(_exp(Double(logits[(startSequence.count + i) * nVocab + token] - top)) / sum)
+        }
+
+        // Attention weights of each alignment head: [heads][tokens][positions].
+        let rows = tokens.count
+        let scale = 1 / Float(headWidth).squareRoot()
+        var weights: [[Float]] = []
+        var keys = [Float](repeating: 0, count: cross.rows * d)
+        var keysLayer = -1
+        for pair in heads.pairs where pair.layer < h.nTextLayer && pair.head < h.nTextHead {
+            if keysLayer != pair.layer {
+                keys.withUnsafeMutableBufferPointer {
+                    TransposedKeyBlocks.widen(UnsafeRawPointer(cross.keys(layer: pair.layer)), rows: cross.rows, width: d,
+                                              into: $0.baseAddress!)
+                }
+                keysLayer = pair.layer
+            }
+            guard let q = queries[pair.layer] else { continue }
+            var w = [Float](repeating: 0, count: rows * positions)
+            let offset = pair.head * headWidth
+            for t in 0..<rows {
+                var top = -Float.infinity
+                for p in 0..<positions {
+                    var s: Float = 0
+                    for c in 0..<headWidth { s += q[t * d + offset + c] * keys[p * d + offset + c] }
+                    s *= scale
+                    w[t * positions + p] = s
+                    top = max(top, s)
+                }
+                var sum: Float = 0
+                for p in 0..<positions {
+                    let e = Float(_exp(Double(w[t * positions + p] - top)))
+                    w[t * positions + p] = e
+                    sum += e
+                }
+                for p in 0..<positions { w[t * positions + p] /= sum }
+            }
+            // Standardise each position over the tokens (population standard deviation).
+            for p in 0..<positions {
+                var mean: Float = 0
+                for t in 0..<rows { mean += w[t * positions + p] }
+                mean /= Float(rows)
+                var variance: Float = 0
+                for t in 0..<rows { let x = w[t * positions + p] - mean; variance += x * x }
+                let std = (variance / Float(rows)).squareRoot()
+                for t in 0..<rows { w[t * positions + p] = (w[t * positions + p] - mean) / std }
+            }
+            for t in 0..<rows {
+                medianFilter(&w, start: t * positions, count: positions, width: medianFilterWidth)
+            }
+            weights.append(w)
+        }
+        guard !weights.isEmpty else { return [] }
+
+        // The heads' mean, rows of the no-timestamps token and the text tokens (not the start
+        // sequence, not end-of-text), negated: the cost the path minimises.
+        let firstRow = startSequence.count, matrixRows = rows - firstRow - 1
+        var cost = [Float](repeating: 0, count: matrixRows * positions)
+        for r in 0..<matrixRows {
+            for p in 0..<positions {
+                var sum: Float = 0
+                for w in weights { sum += w[(firstRow + r) * positions + p] }
+                cost[r * positions + p] = -(sum / Float(weights.count))
+            }
+        }
+        let (textIndices, timeIndices) = dynamicTimeWarping(cost, rows: matrixRows, columns: positions)
+
+        let (words, wordTokens) = splitToWordTokens(textTokens + [eot], tokenizer: tokenizer)
+        guard wordTokens.count > 1 else { return [] }
+        var boundaries = [0]
+        for t in wordTokens.dropLast() { boundaries.append(boundaries.last! + t.count) }
+        var jumpTimes: [Double] = []
+        for i in textIndices.indices where i == 0 || textIndices[i] != textIndices[i - 1] {
+            jumpTimes.append(Double(timeIndices[i]) / positionsPerSecond)
+        }
+        var out: [WordTiming] = []
+        for k in 0..<(boundaries.count - 1) where boundaries[k + 1] < jumpTimes.count + 1 {
+            let (a, b) = (boundaries[k], boundaries[k + 1])
+            guard a < jumpTimes.count, b < jumpTimes.count else { break }
+            let slice = probabilities[min(a, probabilities.count)..<min(b, probabilities.count)]
+            let probability = slice.isEmpty ? 0 : slice.reduce(0, +) / Double(slice.count)
+            out.append(WordTiming(word: words[k], start: jumpTimes[a], end: jumpTimes[b], probability: probability, tokens: wordTokens[k]))
+        }
+        return out
+    }
+
+    /// Median of each `width` window along a row, the row padded by reflection (as PyTorch's
+    /// `F.pad(mode: "reflect")`: the edge value itself is not repeated).
+    static func medianFilter(_ x: inout [Float], start: Int, count: Int, width: Int) {
+        let half = width / 2
+        guard count > half else { return }
+        let row = Array(x[start..<(start + count)])
+        func at(_ i: Int) -> Float {
+            var j = i
+            if j < 0 { j = -j }
+            if j >= count { j = 2 * (count - 1) - j }
+            return row[max(0, min(count - 1, j))]
+        }
+        var window = [Float](repeating: 0, count: width)
+        for i in 0..<count {
+            for k in 0..<width { window[k] = at(i - half + k) }
+            window.sort()
+            x[start + i] = window[half]
+        }
+    }
+
+    /// The cheapest monotonic path from the top-left to the bottom-right of `cost` (`rows × columns`),
+    /// moving down, right or diagonally, as OpenAI's `dtw_cpu` finds it (its tie-breaking included):
+    /// the row and column of every step.
+    static func dynamicTimeWarping(_ cost: [Float], rows n: Int, columns m: Int) -> ([Int], [Int]) {
+        let width = m + 1
+        var total = [Float](repeating: .infinity, count: (n + 1) * width)
+        var trace = [Int8](repeating: -1, count: (n + 1) * width)
+        total[0] = 0
+        for j in 1...max(1, m) where m > 0 {
+            for i in 1...max(1, n) where n > 0 {
+                let c0 = total[(i - 1) * width + j - 1], c1 = total[(i - 1) * width + j], c2 = total[i * width + j - 1]
+                let (c, t): (Float, Int8)
+                if c0 < c1 && c0 < c2 { (c, t) = (c0, 0) } else if c1 < c0 && c1 < c2 { (c, t) = (c1, 1) } else { (c, t) = (c2, 2) }
+                total[i * width + j] = cost[(i - 1) * m + j - 1] + c
+                trace[i * width + j] = t
+            }
+        }
+        for j in 0...m { trace[j] = 2 }
+        for i in 0...n { trace[i * width] = 1 }
+        var i = n, j = m
+        var path: [(Int, Int)] = []
+        while i > 0 || j > 0 {
+            path.append((i - 1, j - 1))
+            switch trace[i * width + j] {
+            case 0: i -= 1; j -= 1
+            case 1: i -= 1
+            default: j -= 1
+            }
+        }
+        path.reverse()
+        return (path.map(\.0), path.map(\.1))
+    }
+
+    /// Words and their tokens as OpenAI's tokenizer splits them for word timing (languages with
+    /// spaces): tokens grouped into whole characters, then a word starts at every piece that begins
+    /// with a space, is punctuation, or is a special token.
+    static func splitToWordTokens(_ tokens: [Int], tokenizer: Tokenizer) -> ([String], [[Int]]) {
+        let eot = tokenizer.specialTokens.endOfText
+        var pieces: [(String, [Int])] = []
+        var current: [Int] = []
+        for token in tokens {
+            if token >= eot {
+                if !current.isEmpty { pieces.append((tokenizer.decode(current), current)); current = [] }
+                pieces.append(("<|endoftext|>", [token]))
+                continue
+            }
+            current.append(token)
+            // A piece ends where its bytes end on a character boundary.
+            if !tokenizer.endsInsideCharacter(current) {
+                pieces.append((tokenizer.decode(current), current))
+                current = []
+            }
+        }
+        if !current.isEmpty { pieces.append((tokenizer.decode(current), current)) }
+        var words: [String] = [], wordTokens: [[Int]] = []
+        for (text, group) in pieces {
+            let special = group[0] >= eot
+            let withSpace = text.hasPrefix(" ")
+            let trimmed = text.trimmingWhitespace()
+            // As Python's `text.strip() in string.punctuation`: a substring test (the empty string included).
+            let punctuation = trimmed.isEmpty || asciiPunctuation.contains(trimmed)
+            if special || withSpace || punctuation || words.isEmpty {
+                words.append(text)
+                wordTokens.append(group)
+            } else {
+                words[words.count - 1] += text
+                wordTokens[wordTokens.count - 1] += group
+            }
+        }
+        return (words, wordTokens)
+    }
+
+    /// Python's `string.punctuation`.
+    static let asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+}
