@@ -130,6 +130,7 @@ struct BatchSummary {
             timings.mel += t.mel
             timings.encode += t.encode
             timings.decode += t.decode
+            timings.alignment += t.alignment
             timings.windows += t.windows
             timings.decodedTokens += t.decodedTokens
         case .skipped: skipped += 1

@@ -154,6 +154,9 @@ enum TranscribeCommand {
         // Decode time covers every beam, candidate and fallback temperature; the tokens are those kept.
         let perWindowDecode = timings.windows > 0 ? timings.decode / Double(timings.windows) : 0
         Console.info("whisper_print_timings:   decode time = \(ms(timings.decode)) / \(timings.windows) windows (\(ms(perWindowDecode)) per window; \(timings.decodedTokens) tokens kept, beams and retries included in the time)")
+        if timings.alignment > 0 {
+            Console.info("whisper_print_timings:    align time = \(ms(timings.alignment)) / \(timings.windows) windows (word timestamps)")
+        }
         Console.info("whisper_print_timings:    total time = \(ms(total))")
     }
 }

@@ -162,18 +162,20 @@ public final class TextDecoder: @unchecked Sendable {
     private var captureLayers: Set<Int> = []
     private var capturedQueries: [Int: [Float]] = [:]
 
-    /// `decode` of one step that also returns, for each layer in `layers`, the cross-attention
-    /// queries of every row (`[rows][d]`, before the heads are split): what word alignment needs to
-    /// recompute the attention weights of its heads. The logits are copied (`[rows][nVocab]`).
-    func decodeCapturingCrossQueries(_ step: Step, layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
-                                     executor: ParallelExecutor) -> (logits: [Float], queries: [Int: [Float]]) {
+    /// `decode` of one step that also keeps, for each layer in `layers`, the cross-attention queries
+    /// of every row (`[rows][d]`, before the heads are split): what word alignment needs to
+    /// recompute the attention weights of its heads. `body` gets the logits (valid only inside it)
+    /// and the queries.
+    func decodeCapturingCrossQueries<R>(_ step: Step, layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
+                                        executor: ParallelExecutor,
+                                        _ body: (UnsafeBufferPointer<Float>, [Int: [Float]]) throws -> R) rethrows -> R {
         captureLayers = layers
         defer {
             captureLayers = []
             capturedQueries = [:]
         }
-        let logits = Array(decode([step], cache: cache, cross: cross, executor: executor))
-        return (logits, capturedQueries)
+        let logits = decode([step], cache: cache, cross: cross, executor: executor)
+        return try body(logits, capturedQueries)
     }
 
     /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`.

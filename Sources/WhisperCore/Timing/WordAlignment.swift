@@ -22,8 +22,9 @@ enum WordAlignment {
 
     /// The alignment of `textTokens` (no timestamps, no end-of-text) decoded from a window whose
     /// first `frameCount` mel frames are audio; times in seconds from the window's start.
+    /// `cache` is a one-slot key/value cache, reused from window to window.
     static func align(textTokens: [Int], startSequence: [Int], frameCount: Int, decoder: TextDecoder,
-                      cross: CrossAttentionCache, heads: AlignmentHeads, tokenizer: Tokenizer,
+                      cross: CrossAttentionCache, cache: KeyValueCache, heads: AlignmentHeads, tokenizer: Tokenizer,
                       executor: ParallelExecutor) throws -> [WordTiming] {
         guard !textTokens.isEmpty else { return [] }
         let specials = tokenizer.specialTokens
@@ -33,58 +34,67 @@ enum WordAlignment {
         let positions = min(cross.rows, frameCount / 2)
         guard positions > 0, tokens.count <= h.nTextCtx else { return [] }
 
-        // One teacher-forced pass: the logits of every token, and the cross-attention queries of the
-        // layers that hold alignment heads.
-        let cache = try decoder.makeCache(slots: 1)
+        // One teacher-forced pass: the logits of the text tokens' positions, and the cross-attention
+        // queries of the layers that hold alignment heads.
+        cache.reset()
         let layers = heads.layers.filter { $0 < h.nTextLayer }
-        let (logits, queries) = decoder.decodeCapturingCrossQueries(
-            TextDecoder.Step(slot: 0, tokens: tokens, allLogits: true), layers: Set(layers), cache: cache, cross: cross,
-            executor: executor)
-
-        // The probability of each text token where it was decoded (softmax over text tokens only).
         let nVocab = h.nVocab, eot = specials.endOfText
-        var probabilities: [Double] = []
-        for (i, token) in textTokens.enumerated() {
-            let row = logits[((startSequence.count + i) * nVocab)..<((startSequence.count + i) * nVocab + eot)]
-            let top = row.max() ?? 0
-            var sum = 0.0
-            for x in row { sum += _exp(Double(x - top)) }
-            probabilities.append(_exp(Double(logits[(startSequence.count + i) * nVocab + token] - top)) / sum)
+        let firstText = startSequence.count
+        let (probabilities, queries) = decoder.decodeCapturingCrossQueries(
+            TextDecoder.Step(slot: 0, tokens: tokens, logitRows: Array(firstText..<(firstText + textTokens.count))),
+            layers: Set(layers), cache: cache, cross: cross, executor: executor) { logits, queries in
+            // The probability of each text token where it was decoded (softmax over text tokens only).
+            var probabilities: [Double] = []
+            for (i, token) in textTokens.enumerated() {
+                let row = UnsafeBufferPointer(rebasing: logits[(i * nVocab)..<(i * nVocab + eot)])
+                let top = row.max() ?? 0
+                var sum = 0.0
+                for x in row { sum += _exp(Double(x - top)) }
+                probabilities.append(_exp(Double(logits[i * nVocab + token] - top)) / sum)
+            }
+            return (probabilities, queries)
         }
 
         // Attention weights of each alignment head: [heads][tokens][positions].
         let rows = tokens.count
         let scale = 1 / Float(headWidth).squareRoot()
         var weights: [[Float]] = []
-        var keys = [Float](repeating: 0, count: cross.rows * d)
-        var keysLayer = -1
         for pair in heads.pairs where pair.layer < h.nTextLayer && pair.head < h.nTextHead {
-            if keysLayer != pair.layer {
-                keys.withUnsafeMutableBufferPointer {
-                    TransposedKeyBlocks.widen(UnsafeRawPointer(cross.keys(layer: pair.layer)), rows: cross.rows, width: d,
-                                              into: $0.baseAddress!)
-                }
-                keysLayer = pair.layer
-            }
             guard let q = queries[pair.layer] else { continue }
             var w = [Float](repeating: 0, count: rows * positions)
             let offset = pair.head * headWidth
-            for t in 0..<rows {
-                var top = -Float.infinity
-                for p in 0..<positions {
-                    var s: Float = 0
-                    for c in 0..<headWidth { s += q[t * d + offset + c] * keys[p * d + offset + c] }
-                    s *= scale
-                    w[t * positions + p] = s
-                    top = max(top, s)
+            let blocks = UnsafeRawPointer(cross.keys(layer: pair.layer))
+            let blockSize = TransposedKeyBlocks.positions
+            q.withUnsafeBufferPointer { q in
+                w.withUnsafeMutableBufferPointer { w in
+                    for t in 0..<rows {
+                        let out = w.baseAddress! + t * positions
+                        // The decoder's own kernel: 16 positions' dot products at a time, from the
+                        // half-precision keys in their transposed blocks.
+                        for first in stride(from: 0, to: positions, by: blockSize) {
+                            let head = blocks + 2 * (first * d + offset * blockSize)
+                            let sums = TransposedKeyBlocks.scores(query: q.baseAddress! + t * d + offset, head: head, headWidth: headWidth)
+                            for l in 0..<min(blockSize, positions - first) { out[first + l] = sums[l] * scale }
+                        }
+                        var top = -Float.infinity
+                        for p in 0..<positions { top = max(top, out[p]) }
+                        var sum: Float = 0
+                        var p = 0
+                        while p + 16 <= positions {
+                            let e = SIMDMath.exp(SIMDMemory.load(out + p) - SIMD16(repeating: top))
+                            SIMDMemory.store(e, out + p)
+                            sum += e.sum()
+                            p += 16
+                        }
+                        while p < positions {
+                            let e = Float(_exp(Double(out[p] - top)))
+                            out[p] = e
+                            sum += e
+                            p += 1
+                        }
+                        for p in 0..<positions { out[p] /= sum }
+                    }
                 }
-                var sum: Float = 0
-                for p in 0..<positions {
-                    let e = Float(_exp(Double(w[t * positions + p] - top)))
-                    w[t * positions + p] = e
-                    sum += e
-                }
-                for p in 0..<positions { w[t * positions + p] /= sum }
             }
             // Standardise each position over the tokens (population standard deviation).
             for p in 0..<positions {
@@ -147,12 +157,34 @@ enum WordAlignment {
             if j >= count { j = 2 * (count - 1) - j }
             return row[max(0, min(count - 1, j))]
         }
+        if width == 7 {
+            for i in 0..<count {
+                x[start + i] = median7(at(i - 3), at(i - 2), at(i - 1), at(i), at(i + 1), at(i + 2), at(i + 3))
+            }
+            return
+        }
         var window = [Float](repeating: 0, count: width)
         for i in 0..<count {
             for k in 0..<width { window[k] = at(i - half + k) }
             window.sort()
             x[start + i] = window[half]
         }
+    }
+
+    /// The median of seven values by a sorting network (no allocation, no branches to mispredict).
+    @inline(__always)
+    static func median7(_ a0: Float, _ a1: Float, _ a2: Float, _ a3: Float, _ a4: Float, _ a5: Float, _ a6: Float) -> Float {
+        var v = (a0, a1, a2, a3, a4, a5, a6)
+        @inline(__always) func sort(_ a: inout Float, _ b: inout Float) { let lo = min(a, b); b = max(a, b); a = lo }
+        // Sort all seven (16 comparators), then take the middle.
+        sort(&v.0, &v.6); sort(&v.2, &v.3); sort(&v.4, &v.5)
+        sort(&v.0, &v.2); sort(&v.1, &v.4); sort(&v.3, &v.6)
+        sort(&v.0, &v.1); sort(&v.2, &v.5); sort(&v.3, &v.4)
+        sort(&v.1, &v.2); sort(&v.4, &v.6)
+        sort(&v.2, &v.3); sort(&v.4, &v.5)
+        sort(&v.1, &v.2); sort(&v.3, &v.4)
+        sort(&v.5, &v.6)
+        return v.3
     }
 
     /// The cheapest monotonic path from the top-left to the bottom-right of `cost` (`rows × columns`),

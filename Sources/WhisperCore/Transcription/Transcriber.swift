@@ -14,6 +14,15 @@ public final class Transcriber: @unchecked Sendable {
     public let decoder: TextDecoder
     public let executor: ParallelExecutor
     private let windowDecoder: WindowDecoder
+    /// The key/value cache of word alignment's pass, made on first use.
+    private var alignmentKeyValues: KeyValueCache?
+
+    private func alignmentCache() throws -> KeyValueCache {
+        if let cache = alignmentKeyValues { return cache }
+        let cache = try decoder.makeCache(slots: 1)
+        alignmentKeyValues = cache
+        return cache
+    }
 
     public static let sampleRate = 16_000
     /// Samples between mel frames (10 ms).
@@ -196,7 +205,8 @@ public final class Transcriber: @unchecked Sendable {
                 let alignment = try WordAlignment.align(
                     textTokens: textTokens, startSequence: windowDecoder.startSequence(options: options.decoding, language: language)
                         .filter { $0 != specials.noTimestamps },
-                    frameCount: size, decoder: decoder, cross: cross, heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
+                    frameCount: size, decoder: decoder, cross: cross,
+                    cache: try alignmentCache(), heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
                 WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
                                      lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
                                      appended: options.appendPunctuations, eot: specials.endOfText)
