@@ -291,9 +291,10 @@ final class BatchRunner: @unchecked Sendable {
             let segments = SegmentSplitter.split(result.segments, maxLength: options.maxLength,
                                                  onWords: options.splitOnWord, tokenizer: tokenizer)
             let language = result.language ?? (tokenizer.specialTokens.isMultilingual ? nil : "en")
-            let transcript = Transcript(segments: segments, language: language, tokenizer: tokenizer,
+            var transcript = Transcript(segments: segments, language: language, tokenizer: tokenizer,
                                         model: model.hyperparameters, modelName: modelName,
                                         source: input.path, parameters: options.jsonParameters())
+            transcript.subtitleLayout = options.subtitleLayout
             for format in formats {
                 try SafeFileWriter.write(format.writer.render(transcript), to: targets[index].path(for: format))
             }

@@ -17,6 +17,7 @@ struct CommandLineOptions {
     var maxLength = 0
     var splitOnWord = false
     var wordTimestamps = false
+    var subtitleLayout = SubtitleLayout()
     var alignmentHeads: String?
     var bestOf = 5
     var beamSize = 5
@@ -137,6 +138,10 @@ struct CommandLineOptions {
             }
             o.alignmentHeads = value
         },
+        int(["--max-line-width"], "N", "with --word-timestamps: at most N characters a subtitle line (SRT/VTT)", in: 1...100_000) { $0.subtitleLayout.maxLineWidth = $1 },
+        int(["--max-line-count"], "N", "with --word-timestamps and --max-line-width: at most N lines a subtitle", in: 1...10_000) { $0.subtitleLayout.maxLineCount = $1 },
+        int(["--max-words-per-line"], "N", "with --word-timestamps: at most N words a subtitle line", in: 1...100_000) { $0.subtitleLayout.maxWordsPerLine = $1 },
+        flag(["--highlight-words"], "with --word-timestamps: a subtitle per word, the word underlined (karaoke)") { $0.subtitleLayout.highlightWords = true },
         flag(["--word-timestamps"], "time every word (OpenAI's word_timestamps): JSON gets a words array, -ml/-sow split on word times") { $0.wordTimestamps = true },
         int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0, at most \(maxDecoders) (default: 5)", in: 1...maxDecoders) { $0.bestOf = $1 },
         int(["-bs", "--beam-size"], "N", "beam size at temperature 0, at most \(maxDecoders); 1 decodes greedily (default: 5)", in: 1...maxDecoders) { $0.beamSize = $1 },
@@ -265,6 +270,9 @@ struct CommandLineOptions {
             throw UsageError(description: "-tpi must be 0 (no fallback) or in \(Self.minTemperatureIncrement)...1, got \(temperatureIncrement)")
         }
         guard maxLength >= 0 else { throw UsageError(description: "-ml must not be negative") }
+        if !wordTimestamps && subtitleLayout != SubtitleLayout() {
+            throw UsageError(description: "--max-line-width, --max-line-count, --max-words-per-line and --highlight-words need --word-timestamps")
+        }
         if skipExisting && outputFormats.isEmpty {
             throw UsageError(description: "--skip-existing needs output files to look for (-otxt, -osrt, --output-format ...)")
         }

@@ -15,9 +15,38 @@ public enum SegmentSplitter {
         return segments.flatMap { split($0, maxLength: maxLength, onWords: onWords, tokenizer: tokenizer) }
     }
 
+    /// With word times: whole words packed greedily into pieces of at most `maxLength` characters
+    /// (a longer word is a piece of its own; `-ml 1` gives a word per piece), each piece timed by
+    /// its first word's start and its last word's end.
+    static func split(_ segment: Segment, words: [WordTiming], maxLength: Int) -> [Segment] {
+        var groups: [[WordTiming]] = []
+        var length = 0
+        for word in words {
+            let n = word.word.count
+            if groups.isEmpty || length + n > maxLength {
+                groups.append([word])
+                length = n
+            } else {
+                groups[groups.count - 1].append(word)
+                length += n
+            }
+        }
+        return groups.map { group in
+            var piece = segment
+            piece.start = group.first!.start
+            piece.end = group.last!.end
+            piece.text = group.map(\.word).joined()
+            piece.tokens = group.flatMap(\.tokens)
+            piece.tokenProbabilities = []
+            piece.words = group
+            return piece
+        }
+    }
+
     /// One segment split into pieces of at most `maxLength` characters, in order, covering the
     /// segment's time span exactly. Token ids and probabilities go with their piece.
     public static func split(_ segment: Segment, maxLength: Int, onWords: Bool, tokenizer: Tokenizer) -> [Segment] {
+        if maxLength > 0, let words = segment.words, !words.isEmpty { return split(segment, words: words, maxLength: maxLength) }
         guard maxLength > 0, segment.text.count > maxLength else { return [segment] }
         let specials = tokenizer.specialTokens
         let pieces = TokenText.pieces(of: segment.tokens, tokenizer: tokenizer)

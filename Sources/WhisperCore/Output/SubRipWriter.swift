@@ -11,10 +11,10 @@ public struct SubRipWriter: TranscriptWriter {
 
     public func render(_ transcript: Transcript) -> String {
         var out = ""
-        for (i, segment) in transcript.segments.enumerated() {
+        for (i, cue) in SubtitleCues.cues(transcript.segments, layout: transcript.subtitleLayout).enumerated() {
             out += "\(i + 1)\n"
-            out += "\(Timestamp.format(segment.start, separator: ",")) --> \(Timestamp.format(segment.end, separator: ","))\n"
-            out += CueText.singleLine(segment.text) + "\n\n"
+            out += "\(Timestamp.format(cue.start, separator: ",")) --> \(Timestamp.format(cue.end, separator: ","))\n"
+            out += cue.pieces.map { $0.underlined ? "<u>\($0.text)</u>" : $0.text }.joined() + "\n\n"
         }
         return out
     }

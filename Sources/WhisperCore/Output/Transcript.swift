@@ -14,6 +14,8 @@ public struct Transcript: Sendable {
     public var source: String?
     /// The run's parameters (decoding options), written as given into JSON's `params`.
     public var parameters: [(String, JSONValue)]
+    /// How SRT and VTT cues are laid out from word times.
+    public var subtitleLayout = SubtitleLayout()
 
     public init(segments: [Segment], language: String? = nil, tokenizer: Tokenizer? = nil,
                 model: ModelHyperparameters? = nil, modelName: String? = nil, source: String? = nil,

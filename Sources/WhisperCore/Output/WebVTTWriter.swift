@@ -9,9 +9,9 @@ public struct WebVTTWriter: TranscriptWriter {
 
     public func render(_ transcript: Transcript) -> String {
         var out = "WEBVTT\n\n"
-        for segment in transcript.segments {
-            out += "\(Timestamp.format(segment.start)) --> \(Timestamp.format(segment.end))\n"
-            out += Self.escape(CueText.singleLine(segment.text)) + "\n\n"
+        for cue in SubtitleCues.cues(transcript.segments, layout: transcript.subtitleLayout) {
+            out += "\(Timestamp.format(cue.start)) --> \(Timestamp.format(cue.end))\n"
+            out += cue.pieces.map { $0.underlined ? "<u>\(Self.escape($0.text))</u>" : Self.escape($0.text) }.joined() + "\n\n"
         }
         return out
     }
