@@ -18,6 +18,8 @@ struct CommandLineOptions {
     var splitOnWord = false
     var wordTimestamps = false
     var subtitleLayout = SubtitleLayout()
+    var prependPunctuations = WordTimestamps.prependPunctuations
+    var appendPunctuations = WordTimestamps.appendPunctuations
     var alignmentHeads: String?
     var bestOf = 5
     var beamSize = 5
@@ -141,6 +143,8 @@ struct CommandLineOptions {
         int(["--max-line-width"], "N", "with --word-timestamps: at most N characters a subtitle line (SRT/VTT)", in: 1...100_000) { $0.subtitleLayout.maxLineWidth = $1 },
         int(["--max-line-count"], "N", "with --word-timestamps and --max-line-width: at most N lines a subtitle", in: 1...10_000) { $0.subtitleLayout.maxLineCount = $1 },
         int(["--max-words-per-line"], "N", "with --word-timestamps: at most N words a subtitle line", in: 1...100_000) { $0.subtitleLayout.maxWordsPerLine = $1 },
+        text(["--prepend-punctuations"], "CHARS", "with --word-timestamps: punctuation joined to the next word (default: OpenAI's)") { $0.prependPunctuations = $1 },
+        text(["--append-punctuations"], "CHARS", "with --word-timestamps: punctuation joined to the previous word (default: OpenAI's)") { $0.appendPunctuations = $1 },
         flag(["--highlight-words"], "with --word-timestamps: a subtitle per word, the word underlined (karaoke)") { $0.subtitleLayout.highlightWords = true },
         flag(["--word-timestamps"], "time every word (OpenAI's word_timestamps): JSON gets a words array, -ml/-sow split on word times") { $0.wordTimestamps = true },
         int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0, at most \(maxDecoders) (default: 5)", in: 1...maxDecoders) { $0.bestOf = $1 },
@@ -307,6 +311,8 @@ struct CommandLineOptions {
         o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
         o.threads = threads
         o.wordTimestamps = wordTimestamps
+        o.prependPunctuations = prependPunctuations
+        o.appendPunctuations = appendPunctuations
         if let alignmentHeads {
             if alignmentHeads == "last-half" {
                 o.alignmentHeads = .lastHalf

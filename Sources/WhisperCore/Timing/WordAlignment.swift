@@ -58,7 +58,9 @@ enum WordAlignment {
         // Attention weights of each alignment head: [heads][tokens][positions].
         let rows = tokens.count
         let scale = 1 / Float(headWidth).squareRoot()
-        var weights: [[Float]] = []
+        // The heads' filtered weights are summed as each head is done: one head's matrix at a time.
+        var headSum = [Float](repeating: 0, count: rows * positions)
+        var headCount = 0
         for pair in heads.pairs where pair.layer < h.nTextLayer && pair.head < h.nTextHead {
             guard let q = queries[pair.layer] else { continue }
             var w = [Float](repeating: 0, count: rows * positions)
@@ -109,9 +111,10 @@ enum WordAlignment {
             for t in 0..<rows {
                 medianFilter(&w, start: t * positions, count: positions, width: medianFilterWidth)
             }
-            weights.append(w)
+            for i in headSum.indices { headSum[i] += w[i] }
+            headCount += 1
         }
-        guard !weights.isEmpty else { return [] }
+        guard headCount > 0 else { return [] }
 
         // The heads' mean, rows of the no-timestamps token and the text tokens (not the start
         // sequence, not end-of-text), negated: the cost the path minimises.
@@ -119,9 +122,7 @@ enum WordAlignment {
         var cost = [Float](repeating: 0, count: matrixRows * positions)
         for r in 0..<matrixRows {
             for p in 0..<positions {
-                var sum: Float = 0
-                for w in weights { sum += w[(firstRow + r) * positions + p] }
-                cost[r * positions + p] = -(sum / Float(weights.count))
+                cost[r * positions + p] = -(headSum[(firstRow + r) * positions + p] / Float(headCount))
             }
         }
         let (textIndices, timeIndices) = dynamicTimeWarping(cost, rows: matrixRows, columns: positions)

@@ -138,22 +138,28 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(dir.allFiles(), ["a.txt/keep", "a.wav", "rec.txt"])
     }
 
-    func testHangupRemovesTemporaryFilesAndExits129() throws {
-        let dir = try TemporaryDirectory("hangup")
-        defer { dir.remove() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try CLIRunner.binary())
-        process.arguments = ["-m", try SharedData.model("tiny.en-synthetic-f16.bin"), "-bs", "5", "-nf", "-t", "1",
-                             "--output-format", "all", "--output-dir", dir.path, try SharedData.sample("speech-long.wav")]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        kill(process.processIdentifier, SIGHUP)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 129, stderr)
-        XCTAssertEqual(dir.allFiles(), [], "no output and no temporary file")
+    /// SIGINT, SIGTERM and SIGHUP (a closed terminal) mid-run: temporary files removed, the
+    /// conventional status (128 + the signal), nothing left behind.
+    func testSignalsRemoveTemporaryFiles() throws {
+        for (signal, status) in [(SIGINT, Int32(130)), (SIGTERM, Int32(143)), (SIGHUP, Int32(129))] {
+            let dir = try TemporaryDirectory("signal")
+            defer { dir.remove() }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try CLIRunner.binary())
+            // Long enough work (tiny.en, beam search over 54 s of audio) that the signal lands mid-run.
+            process.arguments = ["-m", try SharedData.model("tiny.en-synthetic-f16.bin"), "-bs", "5", "-nf", "-t", "1",
+                                 "--output-format", "all", "--output-dir", dir.path, try SharedData.sample("speech-long.wav")]
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 1.5)
+            kill(process.processIdentifier, signal)
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, status, "signal \(signal): \(stderr)")
+            XCTAssertTrue(stderr.contains("interrupted"), stderr)
+            XCTAssertEqual(dir.allFiles(), [], "signal \(signal): no output and no temporary file")
+        }
     }
 }
