@@ -31,6 +31,23 @@ final class ModelQuantizerTests: XCTestCase {
         XCTAssertEqual(hash.hexDigest(), "afaf832a0710205f4ce592a72930a042f373d2fa9320370948dbbf5bde66587b")
     }
 
+    /// The real tiny.en quantized to every block type: the SHA-256 of whisper.cpp's quantizer
+    /// output (commit 233fe1fc9, built outside this repository, 2026-12-07) for the same input.
+    func testRealTinyEnEveryTypeIsWhisperCppsBytes() throws {
+        let expected: [(GGMLTensorType, String)] = [
+            (.q8_0, "61e9a0e72b4561f999906d79ed8f98e1e724c86130bb429a4f9fd9cb562d0b78"),
+            (.q5_1, "3b7e1c5104d3767c105131d0380d0069fec5b10ad3948b119dcc2f5c1f1dd1c0"),
+            (.q5_0, "f91e712b24468fce4eeac07e83db9527d4cb56516b4b2f23f0a937b049b3b076"),
+            (.q4_1, "f86a665e6dd8e79de55dd39a2f9769ac97d104d1edce23af328061f78f5ab873"),
+            (.q4_0, "4c7994f1181caf66176fa0b4ce2fa166859c8087b233bd82d52a5dc10d27d390"),
+        ]
+        for (type, digest) in expected {
+            var hash = SHA256()
+            hash.update(try quantized("ggml-tiny.en.bin", type))
+            XCTAssertEqual(hash.hexDigest(), digest, "\(type)")
+        }
+    }
+
     func testRefusesQuantizedInputAndFloatTargets() throws {
         let q = try GGMLModelFile(path: try SharedData.model("nano-synthetic-q8_0.bin"))
         let out = try TemporaryFiles.directory().appendingPathComponent("x.bin").path
