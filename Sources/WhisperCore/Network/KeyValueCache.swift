@@ -85,8 +85,10 @@ public final class KeyValueCache: @unchecked Sendable {
 public final class CrossAttentionCache: @unchecked Sendable {
     public let rows: Int
     public let width: Int
-    /// Every layer's keys, then every layer's values, in one buffer (huge pages where available).
-    private let storage: HalfBuffer
+    /// Every layer's keys (single precision, `TransposedKeyBlocks`), huge pages where available.
+    private let keyStorage: FloatBuffer
+    /// Every layer's values (half precision, `[rows][width]`).
+    private let valueStorage: HalfBuffer
     private let keyCount: Int
     private let layers: Int
 
@@ -95,20 +97,21 @@ public final class CrossAttentionCache: @unchecked Sendable {
         self.width = width
         self.layers = layers
         let purpose = "the cross-attention cache (\(rows) audio positions × \(width) values, keys and values of \(layers) layers)"
-        keyCount = TransposedKeyBlocks.halfCount(rows: rows, width: width)
-        guard let count = MemoryBudget.product([keyCount + rows * width, layers]) else {
+        keyCount = TransposedKeyBlocks.floatCount(rows: rows, width: width)
+        guard let keys = MemoryBudget.product([keyCount, layers]), let values = MemoryBudget.product([rows, width, layers]) else {
             throw AllocationError(bytes: nil, purpose: purpose, physicalMemory: MemoryBudget.physicalMemory)
         }
-        storage = try HalfBuffer(count: count, purpose: purpose, streamed: true)
+        keyStorage = try FloatBuffer(count: keys, purpose: purpose, streamed: true)
+        valueStorage = try HalfBuffer(count: values, purpose: purpose, streamed: true)
     }
 
     /// One layer's keys, laid out as `TransposedKeyBlocks`.
-    func keys(layer: Int) -> UnsafeMutablePointer<UInt16> { storage.bits + layer * keyCount }
+    func keys(layer: Int) -> UnsafeMutablePointer<Float> { keyStorage.pointer + layer * keyCount }
 
     /// One layer's values, `[rows][width]`.
-    func values(layer: Int) -> UnsafeMutablePointer<UInt16> { storage.bits + layers * keyCount + layer * rows * width }
+    func values(layer: Int) -> UnsafeMutablePointer<UInt16> { valueStorage.bits + layer * rows * width }
 
-    /// Rounds one layer's keys (`[rows][width]` floats) into the cache.
+    /// One layer's keys (`[rows][width]` floats) into the cache.
     func storeKeys(layer: Int, _ keys: UnsafePointer<Float>) {
         TransposedKeyBlocks.store(keys, rows: rows, width: width, into: self.keys(layer: layer))
     }

@@ -39,8 +39,8 @@ func attention(query: UnsafePointer<Float>, queryRows: Int, key: UnsafePointer<F
     }
 }
 
-/// `attention` over the decoder's cross-attention cache, without causal masking: keys in half
-/// precision laid out as `TransposedKeyBlocks`, values as half-precision rows (`[keyRows][width]`).
+/// `attention` over the decoder's cross-attention cache, without causal masking: keys laid out as
+/// `TransposedKeyBlocks`, values as half-precision rows (`[keyRows][width]`).
 /// Few queries read both directly; many queries (a long prompt) first widen them to row-major
 /// floats, exactly, for the blocked path.
 func attention(query: UnsafePointer<Float>, queryRows: Int, transposedKeyBlocks key: UnsafeRawPointer,
@@ -232,7 +232,7 @@ private struct AttentionScores<V: AttentionValues>: ParallelLoop {
         case .transposedBlocks(let key):
             let n = TransposedKeyBlocks.positions
             for first in stride(from: keyRange.lowerBound, to: keyRange.upperBound, by: n) {
-                let block = key + 2 * first * s.width, count = Swift.min(n, s.keyRows - first)
+                let block = key + TransposedKeyBlocks.elementBytes * first * s.width, count = Swift.min(n, s.keyRows - first)
                 func store(_ sums: SIMD16<Float>, row i: Int, head h: Int) {
                     SIMDMemory.store(SIMD16(repeating: scale) * sums, layout.scores(row: i) + h * s.keyRows + first, count: count)
                 }
@@ -240,7 +240,7 @@ private struct AttentionScores<V: AttentionValues>: ParallelLoop {
                 while s.queryRows - i >= 5 {                          // a beam step: each key block widened once
                     for h in 0..<s.heads {
                         let sums = TransposedKeyBlocks.scores(fiveQueries: query + i * s.width + h * hd, queryStride: s.width,
-                                                              head: block + 2 * h * hd * n, headWidth: hd)
+                                                              head: block + TransposedKeyBlocks.elementBytes * h * hd * n, headWidth: hd)
                         store(sums.0, row: i, head: h); store(sums.1, row: i + 1, head: h); store(sums.2, row: i + 2, head: h)
                         store(sums.3, row: i + 3, head: h); store(sums.4, row: i + 4, head: h)
                     }
@@ -248,7 +248,7 @@ private struct AttentionScores<V: AttentionValues>: ParallelLoop {
                 }
                 while i < s.queryRows {
                     for h in 0..<s.heads {
-                        let sums = TransposedKeyBlocks.scores(query: query + i * s.width + h * hd, head: block + 2 * h * hd * n, headWidth: hd)
+                        let sums = TransposedKeyBlocks.scores(query: query + i * s.width + h * hd, head: block + TransposedKeyBlocks.elementBytes * h * hd * n, headWidth: hd)
                         store(sums, row: i, head: h)
                     }
                     i += 1

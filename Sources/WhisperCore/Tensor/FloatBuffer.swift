@@ -33,13 +33,15 @@ public final class FloatBuffer: @unchecked Sendable {
     /// needed — when the size overflows, exceeds the machine's memory or the allocator refuses.
     /// With `zeroed: false` the contents are unspecified and the pages are not touched (they count
     /// as resident memory only once written): for buffers always written before they are read.
-    public init(count: Int, purpose: @autoclosure () -> String, zeroed: Bool = true) throws {
+    /// `streamed`: read in full by every decoding step (see `MemoryBudget.allocateStreamedBytes`).
+    public init(count: Int, purpose: @autoclosure () -> String, zeroed: Bool = true, streamed: Bool = false) throws {
         self.count = count
         let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<Float>.stride)
         guard count >= 0, let bytes else {
             throw AllocationError(bytes: nil, purpose: purpose(), physicalMemory: MemoryBudget.physicalMemory)
         }
-        let raw = try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
+        let raw = streamed ? try MemoryBudget.allocateStreamedBytes(bytes, for: purpose())
+                           : try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
         pointer = raw.baseAddress!.bindMemory(to: Float.self, capacity: max(count, 1))
         if zeroed { pointer.initialize(repeating: 0, count: max(count, 1)) }
     }

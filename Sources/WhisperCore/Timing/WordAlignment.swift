@@ -72,9 +72,9 @@ enum WordAlignment {
                     for t in 0..<rows {
                         let out = w.baseAddress! + t * positions
                         // The decoder's own kernel: 16 positions' dot products at a time, from the
-                        // half-precision keys in their transposed blocks.
+                        // keys in their transposed blocks.
                         for first in stride(from: 0, to: positions, by: blockSize) {
-                            let head = blocks + 2 * (first * d + offset * blockSize)
+                            let head = blocks + TransposedKeyBlocks.elementBytes * (first * d + offset * blockSize)
                             let sums = TransposedKeyBlocks.scores(query: q.baseAddress! + t * d + offset, head: head, headWidth: headWidth)
                             for l in 0..<min(blockSize, positions - first) { out[first + l] = sums[l] * scale }
                         }

@@ -180,35 +180,35 @@ final class NetworkOpsTests: XCTestCase {
     }
 
     /// The cross-attention key layout: 16 positions at a time, transposed, the last block padded with
-    /// zeros; widening gives back exactly the f16-rounded keys.
+    /// zeros; widening gives back exactly the keys.
     func testTransposedKeyBlocksRoundTrip() {
         let d = 24, rows = 37
         var random = TestRandom(seed: 22)
         let k = random.floats(rows * d, scale: 3)
-        var blocks = [UInt16](repeating: 0xFFFF, count: TransposedKeyBlocks.halfCount(rows: rows, width: d))
+        var blocks = [Float](repeating: .nan, count: TransposedKeyBlocks.floatCount(rows: rows, width: d))
         XCTAssertEqual(blocks.count, 48 * d)
         k.withUnsafeBufferPointer { TransposedKeyBlocks.store($0.baseAddress!, rows: rows, width: d, into: &blocks) }
         // Position 17 (block 1, lane 1), column 5.
-        XCTAssertEqual(blocks[16 * d + 5 * 16 + 1], HalfPrecision.bits(from: k[17 * d + 5]))
+        XCTAssertEqual(blocks[16 * d + 5 * 16 + 1], k[17 * d + 5])
         for column in 0..<d {
             for lane in 5..<16 { XCTAssertEqual(blocks[32 * d + column * 16 + lane], 0, "padding") }
         }
         var wide = [Float](repeating: .nan, count: rows * d)
         blocks.withUnsafeBytes { TransposedKeyBlocks.widen($0.baseAddress!, rows: rows, width: d, into: &wide) }
-        XCTAssertBitwiseEqual(wide, k.map { HalfPrecision.float(fromBits: HalfPrecision.bits(from: $0)) }, "round trip")
+        XCTAssertBitwiseEqual(wide, k, "round trip")
     }
 
-    /// The decoder's cross-attention: keys and values stored as f16 (keys in `TransposedKeyBlocks`),
+    /// The decoder's cross-attention: keys in `TransposedKeyBlocks` (single precision), values as f16,
     /// few queries (greedy, beams) or a prompt's many; against the reference on the f16-rounded values,
     /// and the same for any thread count. 1500 keys: the last chunk ends in a partial block.
     func testHalfPrecisionKeyValueAttention() {
         let d = 384, heads = 6, tk = 1500
         var random = TestRandom(seed: 21)
         let k = random.floats(tk * d, scale: 3), v = random.floats(tk * d)
-        var kHalf = [UInt16](repeating: 0, count: TransposedKeyBlocks.halfCount(rows: tk, width: d))
+        var kHalf = [Float](repeating: 0, count: TransposedKeyBlocks.floatCount(rows: tk, width: d))
         k.withUnsafeBufferPointer { TransposedKeyBlocks.store($0.baseAddress!, rows: tk, width: d, into: &kHalf) }
         let vHalf = v.map { HalfPrecision.bits(from: $0) }
-        let kRounded = k.map { HalfPrecision.float(fromBits: HalfPrecision.bits(from: $0)) }
+        let kRounded = k
         let vRounded = vHalf.map { HalfPrecision.float(fromBits: $0) }
         func run(_ q: [Float], _ tq: Int, threads: Int) -> [Float] {
             var out = [Float](repeating: .nan, count: tq * d)
