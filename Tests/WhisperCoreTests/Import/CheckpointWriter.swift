@@ -177,7 +177,18 @@ struct CheckpointWriter {
                 }
                 variables.append((name, shape, .int8, codes))
                 variables.append((name + "_scale", [rows], .f32, CheckpointWriter.encode(scales, as: .f32)))
-            case (.int8, false), (.f16, _), (.int16, _):
+            case (.int16, true):
+                // One scale for the whole tensor: 2¹⁰ over the largest magnitude (CTranslate2's int16).
+                let amax = values.map(abs).max() ?? 0
+                let scale = 1024 / (amax == 0 ? 1 : amax)
+                var codes: [UInt8] = []
+                for v in values {
+                    let q = Int16(max(-32768, min(32767, (v * scale).rounded(.toNearestOrEven))))
+                    withUnsafeBytes(of: q.littleEndian) { codes += $0 }
+                }
+                variables.append((name, shape, .int16, codes))
+                variables.append((name + "_scale", [], .f32, CheckpointWriter.encode([scale], as: .f32)))
+            case (.int8, false), (.f16, _), (.int16, false):
                 variables.append((name, shape, .f16, CheckpointWriter.encode(values, as: .f16)))
             case (.f32, _):
                 variables.append((name, shape, .f32, CheckpointWriter.encode(values, as: .f32)))

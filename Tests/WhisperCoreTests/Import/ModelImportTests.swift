@@ -83,9 +83,9 @@ final class ModelImportTests: XCTestCase {
         assertSameTensors(try convert(f32), source, tolerance: 0)
     }
 
-    func testCTranslate2Int8AndBF16Multilingual() throws {
+    func testCTranslate2IntegerAndBF16Multilingual() throws {
         let source = try original("nano-synthetic-f16.bin")
-        for (weights, tolerance) in [(CheckpointWriter.CT2Element.int8, Float(1.0 / 127)), (.bf16, 1e-2)] {
+        for (weights, tolerance) in [(CheckpointWriter.CT2Element.int8, Float(1.0 / 127)), (.int16, 2.0 / 1024), (.bf16, 1e-2)] {
             let folder = dir.file("ct2-\(weights)")
             try CheckpointWriter(model: source).writeCTranslate2(to: folder, weights: weights)
             assertSameTensors(try convert(folder), source, tolerance: tolerance)
