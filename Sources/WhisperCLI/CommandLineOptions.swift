@@ -309,7 +309,6 @@ struct CommandLineOptions {
         o.initialPrompt = prompt
         o.offset = Double(offsetMilliseconds) / 1000
         o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
-        o.threads = threads
         o.wordTimestamps = wordTimestamps
         o.prependPunctuations = prependPunctuations
         o.appendPunctuations = appendPunctuations

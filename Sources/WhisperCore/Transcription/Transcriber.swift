@@ -7,6 +7,10 @@ import Foundation
 /// encoded once and decoded (retrying at higher temperatures while the result looks wrong); its
 /// tokens are cut into segments at consecutive timestamp pairs, and the next window starts where the
 /// last complete segment ended. The text so far is the next window's prompt.
+///
+/// Calls from several threads on one transcriber are safe and run one at a time (they share its
+/// network's buffers); for transcriptions in parallel, make one transcriber per thread over the
+/// same `WhisperModel` (the weights are shared). The thread count is the one given at `init`.
 public final class Transcriber: @unchecked Sendable {
     public let model: WhisperModel
     public let tokenizer: Tokenizer
@@ -14,6 +18,9 @@ public final class Transcriber: @unchecked Sendable {
     public let decoder: TextDecoder
     public let executor: ParallelExecutor
     private let windowDecoder: WindowDecoder
+    /// Serializes use of the network: concurrent calls on one transcriber wait for each other
+    /// (recursive: the seek loop detects the language through `detectLanguage(in:)`).
+    private let networkLock = NSRecursiveLock()
     /// The key/value cache of word alignment's pass, made on first use.
     private var alignmentKeyValues: KeyValueCache?
 
@@ -99,6 +106,9 @@ public final class Transcriber: @unchecked Sendable {
     /// into the recording.
     func transcribe(windows mel: some MelWindowSource, startTime baseTime: Double, timings: Timings,
                     options: TranscriptionOptions, onSegment: ((Segment) -> Void)?) throws -> TranscriptionResult {
+        // The encoder's and decoder's buffers and caches are this transcriber's: one call at a time.
+        networkLock.lock()
+        defer { networkLock.unlock() }
         var timings = timings
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
@@ -258,6 +268,8 @@ public final class Transcriber: @unchecked Sendable {
     /// Language probabilities from the first 3000 frames of a padded spectrogram (not zero-filled:
     /// a short recording's frames are followed by those of the appended silence), as OpenAI does.
     func detectLanguage(in mel: some MelWindowSource) throws -> [(language: Language, probability: Double)] {
+        networkLock.lock()
+        defer { networkLock.unlock() }
         var window = [Float](repeating: 0, count: mel.melCount * Self.windowFrames)
         try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: 0, count: Self.windowFrames, into: $0) }
         decoder.releaseWeightCopies()

@@ -25,8 +25,6 @@ public struct TranscriptionOptions: Sendable, Equatable {
     /// when `onSegment` is all you need: the result then stays empty, so nothing grows with the
     /// recording's length.
     public var collectsSegments = true
-    /// Threads for the encoder, decoder and front end. Results do not depend on it.
-    public var threads: Int = 1
     /// Word-level timestamps (OpenAI's `word_timestamps`): each segment gets its `words`, found by
     /// aligning the decoder's attention with the audio; segment times then follow the words, and the
     /// seek loop resumes after the last word.
