@@ -69,20 +69,7 @@ enum Console {
     /// write(2) until done; the error's text on failure.
     static func writeAll(_ descriptor: Int32, _ text: String) -> String? {
         var copy = text
-        return copy.withUTF8 { bytes -> String? in
-            guard var base = bytes.baseAddress.map(UnsafeRawPointer.init) else { return nil }
-            var left = bytes.count
-            while left > 0 {
-                let written = systemWrite(descriptor, base, left)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errnoText()
-                }
-                base += written
-                left -= written
-            }
-            return nil
-        }
+        return copy.withUTF8 { writeFully(descriptor, UnsafeRawBufferPointer($0)) }
     }
 
     /// A closed standard descriptor (`>&-`) is given /dev/null opened read-only, so files the

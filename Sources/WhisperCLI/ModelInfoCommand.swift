@@ -129,13 +129,13 @@ enum ModelInfoCommand {
         func line(_ label: String, _ value: String) {
             Console.output("  " + label.padding(toLength: 16, withPad: " ", startingAt: 0) + value + "\n")
         }
-        let multilingual = model.nVocab >= 51865
+        let h = model.hyperparameters
         Console.output("\(directory)\n")
         line("format", "\(model.format) checkpoint (\(model.sourceTypes.sorted().joined(separator: ", ")))")
-        line("architecture", "\(multilingual ? "multilingual" : "English-only"), n_vocab \(model.nVocab)")
-        line("audio encoder", "\(model.nAudioLayer) layers, width \(model.nAudioState), \(model.nAudioHead) heads, context \(model.nAudioCtx)")
-        line("text decoder", "\(model.nTextLayer) layers, width \(model.nTextState), \(model.nTextHead) heads, context \(model.nTextCtx)")
-        line("mel bins", "\(model.nMels)")
+        line("architecture", "\(h.isMultilingual ? "multilingual" : "English-only"), n_vocab \(h.nVocab)")
+        line("audio encoder", "\(h.nAudioLayer) layers, width \(h.nAudioState), \(h.nAudioHead) heads, context \(h.nAudioCtx)")
+        line("text decoder", "\(h.nTextLayer) layers, width \(h.nTextState), \(h.nTextHead) heads, context \(h.nTextCtx)")
+        line("mel bins", "\(h.nMels)")
         line("vocabulary", "\(model.vocabulary.count) tokens in the GGML file")
         line("valid", "yes: every tensor present with the expected shape")
         line("converts to", "a whisper.cpp GGML model: whisper-cli convert \(directory) OUT.bin [--type f16|f32|q8_0|q5_1|...]")

@@ -199,13 +199,17 @@ public enum CTranslate2Checkpoint {
         }
         let vocabulary = try GPT2ByteText.ggmlVocabulary(tokens, path: directory + "/vocabulary.txt")
 
-        var model = ImportedModel(source: directory, format: "CTranslate2", nVocab: embeddings.shape[0],
-                                  nAudioCtx: audioPositions.shape[0], nAudioState: d,
-                                  nAudioHead: try scalar("encoder/num_heads"), nAudioLayer: layers("encoder"),
-                                  nTextCtx: textPositions.shape[0], nTextState: embeddings.shape[1],
-                                  nTextHead: try scalar("decoder/num_heads"), nTextLayer: layers("decoder"),
-                                  nMels: conv1.shape[1], vocabulary: vocabulary, tensors: [:],
-                                  sourceTypes: Set(variables.values.filter { $0.shape.reduce(1, *) > 1 }.map(\.element.rawValue)))
+        var model = ImportedModel(
+            source: directory, format: "CTranslate2",
+            hyperparameters: ModelHyperparameters(
+                nVocab: embeddings.shape[0], nAudioCtx: audioPositions.shape[0], nAudioState: d,
+                nAudioHead: try scalar("encoder/num_heads"), nAudioLayer: layers("encoder"),
+                nTextCtx: textPositions.shape[0], nTextState: embeddings.shape[1],
+                nTextHead: try scalar("decoder/num_heads"), nTextLayer: layers("decoder"),
+                nMels: conv1.shape[1], rawFileType: 1),
+            vocabulary: vocabulary, tensors: [:],
+            sourceTypes: Set(variables.values.filter { $0.shape.reduce(1, *) > 1 }.map(\.element.rawValue)))
+        let h = model.hyperparameters
         func put(_ name: String, _ t: ImportedTensor) { model.tensors[name] = t }
         func linear(_ target: String, _ source: String, bias: Bool = true) throws(ImportError) {
             put(target + ".weight", try tensor(source + "/weight"))
@@ -230,7 +234,7 @@ public enum CTranslate2Checkpoint {
         put("encoder.positional_embedding", try tensor("encoder/position_encodings/encodings"))
         try linear("encoder.conv1", "encoder/conv1")
         try linear("encoder.conv2", "encoder/conv2")
-        for i in 0..<model.nAudioLayer {
+        for i in 0..<h.nAudioLayer {
             let p = "encoder.blocks.\(i)", s = "encoder/layer_\(i)"
             try fused(s + "/self_attention/linear_0", [p + ".attn.query", p + ".attn.key", p + ".attn.value"], width: d)
             try linear(p + ".attn.out", s + "/self_attention/linear_1")
@@ -242,8 +246,8 @@ public enum CTranslate2Checkpoint {
         try norm("encoder.ln_post", "encoder/layer_norm")
         put("decoder.positional_embedding", try tensor("decoder/position_encodings/encodings"))
         put("decoder.token_embedding.weight", try tensor("decoder/embeddings/weight"))
-        let td = model.nTextState
-        for i in 0..<model.nTextLayer {
+        let td = h.nTextState
+        for i in 0..<h.nTextLayer {
             let p = "decoder.blocks.\(i)", s = "decoder/layer_\(i)"
             try fused(s + "/self_attention/linear_0", [p + ".attn.query", p + ".attn.key", p + ".attn.value"], width: td)
             try linear(p + ".attn.out", s + "/self_attention/linear_1")

@@ -8,7 +8,8 @@ public enum GGMLModelWriter {
     /// Tensor names in OpenAI's order, with their shapes (outermost first) and the GGML shape they
     /// are written with (conv biases gain a trailing 1, as whisper.cpp's converter writes them).
     static func layout(_ m: ImportedModel) -> [(name: String, shape: [Int], written: [Int])] {
-        let d = m.nAudioState, td = m.nTextState
+        let h = m.hyperparameters
+        let d = h.nAudioState, td = h.nTextState
         var out: [(String, [Int], [Int])] = []
         func add(_ name: String, _ shape: [Int], written: [Int]? = nil) { out.append((name, shape, written ?? shape)) }
         func linear(_ p: String, _ inputs: Int, _ outputs: Int, bias: Bool = true) {
@@ -20,20 +21,20 @@ public enum GGMLModelWriter {
             linear(p + ".query", width, width); linear(p + ".key", width, width, bias: false)
             linear(p + ".value", width, width); linear(p + ".out", width, width)
         }
-        add("encoder.positional_embedding", [m.nAudioCtx, d])
-        add("encoder.conv1.weight", [d, m.nMels, 3])
+        add("encoder.positional_embedding", [h.nAudioCtx, d])
+        add("encoder.conv1.weight", [d, h.nMels, 3])
         add("encoder.conv1.bias", [d], written: [d, 1])
         add("encoder.conv2.weight", [d, d, 3])
         add("encoder.conv2.bias", [d], written: [d, 1])
-        for i in 0..<m.nAudioLayer {
+        for i in 0..<h.nAudioLayer {
             let p = "encoder.blocks.\(i)"
             attention(p + ".attn", d); norm(p + ".attn_ln", d)
             linear(p + ".mlp.0", d, 4 * d); linear(p + ".mlp.2", 4 * d, d); norm(p + ".mlp_ln", d)
         }
         norm("encoder.ln_post", d)
-        add("decoder.positional_embedding", [m.nTextCtx, td])
-        add("decoder.token_embedding.weight", [m.nVocab, td])
-        for i in 0..<m.nTextLayer {
+        add("decoder.positional_embedding", [h.nTextCtx, td])
+        add("decoder.token_embedding.weight", [h.nVocab, td])
+        for i in 0..<h.nTextLayer {
             let p = "decoder.blocks.\(i)"
             attention(p + ".attn", td); norm(p + ".attn_ln", td)
             attention(p + ".cross_attn", td); norm(p + ".cross_attn_ln", td)
@@ -42,10 +43,6 @@ public enum GGMLModelWriter {
         norm("decoder.ln", td)
         return out
     }
-
-    static let keptInFloat: Set<String> = [
-        "encoder.conv1.bias", "encoder.conv2.bias", "encoder.positional_embedding", "decoder.positional_embedding",
-    ]
 
     /// Checks that every tensor the architecture needs is there with its shape; throws naming the first that is not.
     public static func validate(_ m: ImportedModel) throws(ImportError) {
@@ -63,35 +60,21 @@ public enum GGMLModelWriter {
     package static func write(_ m: ImportedModel, as type: GGMLTensorType, into sink: inout FileSink,
                              progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws {
         try validate(m)
-        var buffer: [UInt8] = []
-        func int32(_ v: Int) { withUnsafeBytes(of: Int32(truncatingIfNeeded: v).littleEndian) { buffer += $0 } }
-        func flush() throws {
-            try sink.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
-        }
-        let fileType: Int
+        var file = GGMLFileBuilder()
+        var h = m.hyperparameters
         switch type {
-        case .f32: fileType = 0
-        case .f16: fileType = 1
-        default: fileType = ModelQuantizer.quantizationVersion * 1000 + (ModelQuantizer.fileType(of: type) ?? 1)
+        case .f32: h.rawFileType = 0
+        case .f16: h.rawFileType = 1
+        default: h.rawFileType = ModelQuantizer.quantizationVersion * 1000 + (ModelQuantizer.fileType(of: type) ?? 1)
         }
-        for v in [Int(GGMLModelFile.magic), m.nVocab, m.nAudioCtx, m.nAudioState, m.nAudioHead, m.nAudioLayer,
-                  m.nTextCtx, m.nTextState, m.nTextHead, m.nTextLayer, m.nMels, fileType] { int32(v) }
-        let filters = MelFilterbank.slaney(melCount: m.nMels)
-        int32(m.nMels)
-        int32(MelFilterbank.binCount)
-        for w in filters.weights { withUnsafeBytes(of: w.bitPattern.littleEndian) { buffer += $0 } }
-        int32(m.vocabulary.count)
-        for token in m.vocabulary {
-            int32(token.count)
-            buffer += token
-        }
-        try flush()
+        file.header(h, filters: MelFilterbank.slaney(melCount: h.nMels), vocabulary: m.vocabulary)
+        try file.flush(into: &sink)
 
         let tensors = layout(m)
         for (index, (name, _, written)) in tensors.enumerated() {
             guard let tensor = m.tensors[name] else { continue }
-            let isWeight = written.count >= 2 && !keptInFloat.contains(name)
+            // The quantizer's rule: vectors, conv biases and positional embeddings stay single precision.
+            let isWeight = written.count >= 2 && !ModelQuantizer.keptTensors.contains(name)
             let outputType: GGMLTensorType
             if type == .f32 || !isWeight {
                 outputType = .f32
@@ -100,31 +83,21 @@ public enum GGMLModelWriter {
             } else {
                 outputType = .f16
             }
-            int32(written.count)
-            int32(name.utf8.count)
-            int32(Int(outputType.rawValue))
-            for dim in written.reversed() { int32(dim) }   // GGML lists the innermost dimension first
-            buffer += Array(name.utf8)
+            if outputType.isQuantized, written[1] % outputType.blockSize != 0 {
+                throw ImportError(path: m.source, reason: "tensor '\(name)' has rows of \(written[1]) values, not whole \(outputType) blocks")
+            }
+            file.tensorHeader(name: name, type: outputType, dims: written.reversed())   // GGML: innermost first
             switch outputType {
             case .f32:
-                for x in tensor.floats() { withUnsafeBytes(of: x.bitPattern.littleEndian) { buffer += $0 } }
+                file.floats(tensor.floats())
             case .f16:
-                for h in tensor.halfBits() { withUnsafeBytes(of: h.littleEndian) { buffer += $0 } }
+                file.halfBits(tensor.halfBits())
             default:
                 // As whisper.cpp's quantizer does from the f16 file: widen the half values, quantize.
-                let values = tensor.halfBits().map { Float(Float16(bitPattern: $0)) }
-                guard written[1] % outputType.blockSize == 0, let bytes = outputType.byteCount(elements: values.count) else {
-                    throw ImportError(path: m.source, reason: "tensor '\(name)' has rows of \(written[1]) values, not whole \(outputType) blocks")
-                }
-                let start = buffer.count
-                buffer += [UInt8](repeating: 0, count: bytes)
-                try values.withUnsafeBufferPointer { f in
-                    try buffer.withUnsafeMutableBytes { b in
-                        try Quantization.quantize(f.baseAddress!, count: values.count, as: outputType, into: b.baseAddress! + start)
-                    }
-                }
+                let values = tensor.halfBits().map(HalfPrecision.float(fromBits:))
+                try values.withUnsafeBufferPointer { try file.quantized($0, as: outputType) }
             }
-            try flush()
+            try file.flush(into: &sink)
             progress?(index + 1, tensors.count)
         }
     }

@@ -130,13 +130,16 @@ public enum HuggingFaceCheckpoint {
         let vocabulary = try GPT2ByteText.ggmlVocabulary(ordered, path: directory + "/vocab.json")
 
         let d = try number("d_model")
-        var model = ImportedModel(source: directory, format: "Hugging Face transformers", nVocab: try number("vocab_size"),
-                                  nAudioCtx: try number("max_source_positions"), nAudioState: d,
-                                  nAudioHead: try number("encoder_attention_heads"), nAudioLayer: try number("encoder_layers"),
-                                  nTextCtx: try number("max_target_positions", "max_length"), nTextState: d,
-                                  nTextHead: try number("decoder_attention_heads"), nTextLayer: try number("decoder_layers"),
-                                  nMels: try number("num_mel_bins"), vocabulary: vocabulary, tensors: [:],
-                                  sourceTypes: Set(tensors.values.map(\.element.rawValue)))
+        var model = ImportedModel(
+            source: directory, format: "Hugging Face transformers",
+            hyperparameters: ModelHyperparameters(
+                nVocab: try number("vocab_size"), nAudioCtx: try number("max_source_positions"), nAudioState: d,
+                nAudioHead: try number("encoder_attention_heads"), nAudioLayer: try number("encoder_layers"),
+                nTextCtx: try number("max_target_positions", "max_length"), nTextState: d,
+                nTextHead: try number("decoder_attention_heads"), nTextLayer: try number("decoder_layers"),
+                nMels: try number("num_mel_bins"), rawFileType: 1),
+            vocabulary: vocabulary, tensors: [:], sourceTypes: Set(tensors.values.map(\.element.rawValue)))
+        let h = model.hyperparameters
         func take(_ target: String, _ source: String) {
             // Some checkpoints drop the "model." prefix.
             if let t = tensors["model." + source] ?? tensors[source] { model.tensors[target] = t }
@@ -154,7 +157,7 @@ public enum HuggingFaceCheckpoint {
         take("encoder.positional_embedding", "encoder.embed_positions.weight")
         linear("encoder.conv1", "encoder.conv1")
         linear("encoder.conv2", "encoder.conv2")
-        for i in 0..<model.nAudioLayer {
+        for i in 0..<h.nAudioLayer {
             let p = "encoder.blocks.\(i)", s = "encoder.layers.\(i)"
             attention(p + ".attn", s + ".self_attn")
             linear(p + ".attn_ln", s + ".self_attn_layer_norm")
@@ -165,7 +168,7 @@ public enum HuggingFaceCheckpoint {
         linear("encoder.ln_post", "encoder.layer_norm")
         take("decoder.positional_embedding", "decoder.embed_positions.weight")
         take("decoder.token_embedding.weight", "decoder.embed_tokens.weight")
-        for i in 0..<model.nTextLayer {
+        for i in 0..<h.nTextLayer {
             let p = "decoder.blocks.\(i)", s = "decoder.layers.\(i)"
             attention(p + ".attn", s + ".self_attn")
             linear(p + ".attn_ln", s + ".self_attn_layer_norm")

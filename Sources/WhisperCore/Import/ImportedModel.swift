@@ -7,16 +7,8 @@ public struct ImportedModel {
     public let source: String
     /// What kind of checkpoint it was ("CTranslate2", "Hugging Face transformers").
     public let format: String
-    public var nVocab: Int
-    public var nAudioCtx: Int
-    public var nAudioState: Int
-    public var nAudioHead: Int
-    public var nAudioLayer: Int
-    public var nTextCtx: Int
-    public var nTextState: Int
-    public var nTextHead: Int
-    public var nTextLayer: Int
-    public var nMels: Int
+    /// Its shape (`rawFileType` is the writer's to choose: it says 1, f16, until then).
+    public var hyperparameters: ModelHyperparameters
     /// The BPE tokens in id order as bytes, up to and including `<|endoftext|>` for English-only
     /// models (the layout whisper.cpp's files have); special tokens after it are implied by n_vocab.
     public var vocabulary: [[UInt8]]
@@ -86,7 +78,7 @@ public struct ImportedTensor {
         case .float32:
             return Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
         case .float16:
-            return Float(Float16(bitPattern: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))))
+            return HalfPrecision.float(fromBits: UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
         case .bfloat16:
             return Float(bitPattern: UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) << 16)
         case .int8, .int16, .int32:
@@ -107,7 +99,7 @@ public struct ImportedTensor {
         if element == .float16 {
             return (0..<count).map { UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * $0, as: UInt16.self)) }
         }
-        return (0..<count).map { Float16(float($0)).bitPattern }
+        return (0..<count).map { HalfPrecision.bits(from: float($0)) }
     }
 
     /// The values as Float (f16 and bf16 widened exactly).

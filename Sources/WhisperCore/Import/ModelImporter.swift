@@ -44,7 +44,6 @@ public enum ModelImporter {
     package static func convert(directory: String, to outputPath: String, type: GGMLTensorType,
                                 progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws -> ImportedModel {
         let model = try read(directory: directory)
-        try GGMLModelWriter.validate(model)
         try SafeFileWriter.write(to: outputPath) { sink in
             try GGMLModelWriter.write(model, as: type, into: &sink, progress: progress)
         }

@@ -57,34 +57,17 @@ public enum ModelQuantizer {
 
     private static func write(_ input: GGMLModelFile, as type: GGMLTensorType, fileType: Int, into out: inout FileSink,
                               progress: ((_ done: Int, _ total: Int) -> Void)?) throws {
-        var buffer: [UInt8] = []
-        func int32(_ v: Int) { withUnsafeBytes(of: Int32(truncatingIfNeeded: v).littleEndian) { buffer += $0 } }
-        func flush() throws {
-            try out.write(buffer)
-            buffer.removeAll(keepingCapacity: true)
-        }
-
-        // Header, filterbank, vocabulary.
-        let h = input.hyperparameters
-        int32(Int(GGMLModelFile.magic))
-        for v in [h.nVocab, h.nAudioCtx, h.nAudioState, h.nAudioHead, h.nAudioLayer, h.nTextCtx, h.nTextState,
-                  h.nTextHead, h.nTextLayer, h.nMels, quantizationVersion * 1000 + fileType] { int32(v) }
-        int32(input.melFilters.nMels)
-        int32(input.melFilters.nFFTBins)
-        for w in input.melFilters.weights { withUnsafeBytes(of: w.bitPattern.littleEndian) { buffer += $0 } }
-        int32(input.vocabulary.count)
-        for token in input.vocabulary {
-            int32(token.count)
-            buffer += token
-        }
-        try flush()
+        var file = GGMLFileBuilder()
+        var h = input.hyperparameters
+        h.rawFileType = quantizationVersion * 1000 + fileType
+        file.header(h, filters: input.melFilters, vocabulary: input.vocabulary)
+        try file.flush(into: &out)
 
         // Tensors, in file order.
         var floats: [Float] = []
         for (index, name) in input.tensorOrder.enumerated() {
             guard let info = input.tensors[name] else { continue }
             let quantize = info.dims.count == 2 && !keptTensors.contains(name)
-            let outputType = quantize ? type : info.type
             if quantize {
                 guard info.type == .f32 || info.type == .f16 else {
                     throw Failure.alreadyQuantized(path: input.path, tensor: name, type: info.type)
@@ -93,11 +76,7 @@ public enum ModelQuantizer {
                     throw Failure.rowsNotWholeBlocks(path: input.path, tensor: name, columns: info.dims[0], type: type)
                 }
             }
-            int32(info.dims.count)
-            int32(name.utf8.count)
-            int32(Int(outputType.rawValue))
-            info.dims.forEach { int32($0) }
-            buffer += Array(name.utf8)
+            file.tensorHeader(name: name, type: quantize ? type : info.type, dims: info.dims)
             let source = input.data(of: info)
             if quantize {
                 let count = info.elementCount
@@ -111,17 +90,11 @@ public enum ModelQuantizer {
                         }
                     }
                 }
-                let start = buffer.count
-                buffer += [UInt8](repeating: 0, count: type.byteCount(elements: count) ?? 0)
-                try floats.withUnsafeBufferPointer { f in
-                    try buffer.withUnsafeMutableBytes { b in
-                        try Quantization.quantize(f.baseAddress!, count: count, as: type, into: b.baseAddress! + start)
-                    }
-                }
+                try floats.withUnsafeBufferPointer { try file.quantized(UnsafeBufferPointer(rebasing: $0[0..<count]), as: type) }
             } else {
-                buffer += UnsafeRawBufferPointer(start: source, count: info.byteCount)
+                file.raw(UnsafeRawBufferPointer(start: source, count: info.byteCount))
             }
-            try flush()
+            try file.flush(into: &out)
             progress?(index + 1, input.tensorOrder.count)
         }
     }

@@ -208,18 +208,10 @@ package struct FileSink {
     package private(set) var count = 0
 
     package mutating func write(_ bytes: UnsafeRawBufferPointer) throws(FileWriteError) {
-        guard var base = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            let written = systemWrite(descriptor, base, left)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw FileWriteError(path: path, reason: "cannot write: \(errnoText())")
-            }
-            base += written
-            left -= written
-            count += written
+        if let failure = writeFully(descriptor, bytes) {
+            throw FileWriteError(path: path, reason: "cannot write: \(failure)")
         }
+        count += bytes.count
     }
 
     package mutating func write(_ bytes: [UInt8]) throws(FileWriteError) {
@@ -230,9 +222,21 @@ package struct FileSink {
     }
 }
 
-/// write(2), named apart from the sink's own `write`.
-package func systemWrite(_ descriptor: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, base, count)
+/// write(2) until all of `bytes` is written (again after a signal's interruption); the error's
+/// text on failure, nil on success.
+package func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> String? {
+    guard var base = bytes.baseAddress else { return nil }
+    var left = bytes.count
+    while left > 0 {
+        let written = write(descriptor, base, left)
+        if written < 0 {
+            if errno == EINTR { continue }
+            return errnoText()
+        }
+        base += written
+        left -= written
+    }
+    return nil
 }
 
 /// The text of the current `errno`.

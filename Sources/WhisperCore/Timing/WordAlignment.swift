@@ -61,9 +61,10 @@ enum WordAlignment {
         // The heads' filtered weights are summed as each head is done: one head's matrix at a time.
         var headSum = [Float](repeating: 0, count: rows * positions)
         var headCount = 0
+        var w = [Float](repeating: 0, count: rows * positions)   // one head's weights, every entry rewritten per head
+        var rowScratch = [Float](repeating: 0, count: positions)
         for pair in heads.pairs where pair.layer < h.nTextLayer && pair.head < h.nTextHead {
             guard let q = queries[pair.layer] else { continue }
-            var w = [Float](repeating: 0, count: rows * positions)
             let offset = pair.head * headWidth
             let blocks = UnsafeRawPointer(cross.keys(layer: pair.layer))
             let blockSize = TransposedKeyBlocks.positions
@@ -109,7 +110,7 @@ enum WordAlignment {
                 for t in 0..<rows { w[t * positions + p] = (w[t * positions + p] - mean) / std }
             }
             for t in 0..<rows {
-                medianFilter(&w, start: t * positions, count: positions, width: medianFilterWidth)
+                medianFilter(&w, start: t * positions, count: positions, width: medianFilterWidth, scratch: &rowScratch)
             }
             for i in headSum.indices { headSum[i] += w[i] }
             headCount += 1
@@ -136,9 +137,9 @@ enum WordAlignment {
             jumpTimes.append(Double(timeIndices[i]) / positionsPerSecond)
         }
         var out: [WordTiming] = []
-        for k in 0..<(boundaries.count - 1) where boundaries[k + 1] < jumpTimes.count + 1 {
+        for k in 0..<(boundaries.count - 1) {
             let (a, b) = (boundaries[k], boundaries[k + 1])
-            guard a < jumpTimes.count, b < jumpTimes.count else { break }
+            guard b < jumpTimes.count else { break }
             let slice = probabilities[min(a, probabilities.count)..<min(b, probabilities.count)]
             let probability = slice.isEmpty ? 0 : slice.reduce(0, +) / Double(slice.count)
             out.append(WordTiming(word: words[k], start: jumpTimes[a], end: jumpTimes[b], probability: probability, tokens: wordTokens[k]))
@@ -148,10 +149,12 @@ enum WordAlignment {
 
     /// Median of each `width` window along a row, the row padded by reflection (as PyTorch's
     /// `F.pad(mode: "reflect")`: the edge value itself is not repeated).
-    static func medianFilter(_ x: inout [Float], start: Int, count: Int, width: Int) {
+    /// `scratch` holds a copy of the row (the filter reads the original values while it writes).
+    static func medianFilter(_ x: inout [Float], start: Int, count: Int, width: Int, scratch row: inout [Float]) {
         let half = width / 2
         guard count > half else { return }
-        let row = Array(x[start..<(start + count)])
+        if row.count < count { row = [Float](repeating: 0, count: count) }
+        for i in 0..<count { row[i] = x[start + i] }
         func at(_ i: Int) -> Float {
             var j = i
             if j < 0 { j = -j }

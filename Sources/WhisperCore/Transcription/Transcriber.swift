@@ -220,10 +220,13 @@ public final class Transcriber: @unchecked Sendable {
                 WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
                                      lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
                                      appended: options.appendPunctuations, eot: specials.endOfText)
-                if !singleTimestampEnding, let lastWordEnd = WordTimestamps.end(of: current), lastWordEnd > baseTime + timeOffset {
-                    seek = Int(((lastWordEnd - baseTime) * 100).rounded(.toNearestOrEven))
+                if let lastWordEnd = WordTimestamps.end(of: current) {
+                    // OpenAI resumes after the last word (unless the window ended on a single timestamp).
+                    if !singleTimestampEnding && lastWordEnd > baseTime + timeOffset {
+                        seek = Int(((lastWordEnd - baseTime) * 100).rounded(.toNearestOrEven))
+                    }
+                    lastSpeechTimestamp = lastWordEnd
                 }
-                if let lastWordEnd = WordTimestamps.end(of: current) { lastSpeechTimestamp = lastWordEnd }
                 timings.alignment -= clock.timeIntervalSinceNow
             }
 

@@ -165,7 +165,8 @@ final class WordTimestampsTests: XCTestCase {
         var rng = SeededGenerator(seed: 3)
         let row = (0..<40).map { _ in Float(Int.random(in: -50...50, using: &rng)) }
         var filtered = row
-        WordAlignment.medianFilter(&filtered, start: 0, count: row.count, width: 7)
+        var scratch: [Float] = []
+        WordAlignment.medianFilter(&filtered, start: 0, count: row.count, width: 7, scratch: &scratch)
         for i in row.indices {
             let window = (-3...3).map { k -> Float in
                 var j = i + k
