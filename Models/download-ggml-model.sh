@@ -6,13 +6,13 @@
 #   sh Models/download-ggml-model.sh --list         the known models (name, bytes, sha256, sha1, ...)
 #
 # The list of models, their sizes and checksums is not kept here: it is read from the one table in
-# the library, Sources/WhisperCore/Model/KnownModels.swift, which `whisper-cli models` uses too.
+# the library, Sources/WhisperPlatform/Tools/KnownModels.swift, which `whisper-cli models` uses too.
 # WHISPER_MODEL_BASE_URL overrides the host (a mirror, or a local folder as file:///...).
 # Exit status: 0 downloaded (or already present and verified); 1 failure; 2 usage error.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-table="$here/../Sources/WhisperCore/Model/KnownModels.swift"
+table="$here/../Sources/WhisperPlatform/Tools/KnownModels.swift"
 connect_timeout=10
 
 if [ ! -f "$table" ]; then

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// One audio file to transcribe.
 struct BatchInput: Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli bench -m MODEL [-t N] [--runs N] [--tokens N]`: encoder time, decoder time per
 /// token, and peak memory, as medians of several runs.

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// What the running CPU offers that a build may or may not use (Linux: /proc/cpuinfo).
 enum CPUFeatures {

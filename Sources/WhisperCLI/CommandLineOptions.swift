@@ -1,4 +1,5 @@
 import WhisperCore
+import WhisperPlatform
 
 /// A command-line mistake: unknown option, missing or malformed value. Exit status 2.
 struct UsageError: Error, CustomStringConvertible {

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// Where the CLI writes: results to stdout, everything else (errors, progress, timings) to stderr.
 ///

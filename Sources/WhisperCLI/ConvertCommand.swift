@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli convert SRC_DIR OUT.bin [--type TYPE]`: a faster-whisper (CTranslate2) or Hugging
 /// Face transformers Whisper model as a whisper.cpp GGML file, in pure Swift (no PyTorch).

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli bench --front-end -m MODEL -f FILE`: the streaming front end of a transcription over
 /// a whole file — decoding, resampling, log-mel spooled to a temporary file, every 30 s window read

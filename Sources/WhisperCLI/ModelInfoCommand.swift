@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli model-info FILE... [--checksum]`: what a model file holds — architecture, tensor
 /// types, sizes — and whether it loads; with `--checksum`, its SHA-256 and the published model it is.

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// Finds a model file from what `-m` was given: a path, or a model name (`base.en`,
 /// `ggml-base.en.bin`) looked up as `ggml-NAME.bin` in the model folders.

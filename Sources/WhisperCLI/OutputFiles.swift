@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// Where one input's output files go: `base` plus `.txt`, `.srt`, ...
 ///

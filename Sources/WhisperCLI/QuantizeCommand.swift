@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli quantize IN OUT TYPE`: a quantized copy of an f16/f32 model, byte-identical to
 /// whisper.cpp's quantizer output.

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli [options] FILE|DIR...`: transcribe every input, printing segments as they are
 /// decoded and writing the requested output files; a summary and the timings go to stderr.

@@ -1,5 +1,6 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 /// `whisper-cli vad [options] FILE...`: the speech segments of each file, for scripts that cut audio.
 enum VADCommand {

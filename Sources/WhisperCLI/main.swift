@@ -1,11 +1,13 @@
 import Foundation
 import WhisperCore
+import WhisperPlatform
 
 // whisper-cli: a thin command line over WhisperCore.
 // Exit status: 0 success (and complete output), 1 a file, the model or the output failed,
 // 2 usage error; 129/130/143 after SIGHUP/SIGINT/SIGTERM.
 
 Console.occupyClosedStandardDescriptors()
+PlatformHost.install()
 InterruptHandler.install()
 let arguments = Array(CommandLine.arguments.dropFirst())
 var status: Int32

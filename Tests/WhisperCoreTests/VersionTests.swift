@@ -1,3 +1,4 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 final class VersionTests: XCTestCase { func testVersion() { XCTAssertFalse(WhisperCore.version.isEmpty) } }

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The discrete Fourier transform X[k] = Σₙ x[n]·e^(−2πi·kn/N) of a fixed length N, by a
 /// mixed-radix Stockham FFT (radix 4, 2, 3 and 5 butterflies; any other prime factor by a direct
 /// small DFT). Whisper's 400-point real transform needs N = 200 = 4·2·5·5.
@@ -57,13 +49,13 @@ struct ComplexFFT {
             for k in 0..<m {
                 for t in 1..<radix {
                     let angle = -2 * Double.pi * Double(k * t) / Double(length)
-                    twRe[k * (radix - 1) + t - 1] = Float(cos(angle))
-                    twIm[k * (radix - 1) + t - 1] = Float(sin(angle))
+                    twRe[k * (radix - 1) + t - 1] = Float(ScalarMath.cos(angle))
+                    twIm[k * (radix - 1) + t - 1] = Float(ScalarMath.sin(angle))
                 }
             }
             stages.append(Stage(radix: radix, length: length, stride: stride, twiddleRe: twRe, twiddleIm: twIm))
-            rootsRe.append((0..<radix).map { Float(cos(-2 * Double.pi * Double($0) / Double(radix))) })
-            rootsIm.append((0..<radix).map { Float(sin(-2 * Double.pi * Double($0) / Double(radix))) })
+            rootsRe.append((0..<radix).map { Float(ScalarMath.cos(-2 * Double.pi * Double($0) / Double(radix))) })
+            rootsIm.append((0..<radix).map { Float(ScalarMath.sin(-2 * Double.pi * Double($0) / Double(radix))) })
             length = m
             stride *= radix
         }

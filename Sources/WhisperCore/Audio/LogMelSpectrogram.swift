@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Whisper's audio front end: 16 kHz mono samples → log-mel spectrogram, exactly as OpenAI's
 /// `log_mel_spectrogram` and whisper.cpp compute it.
 ///
@@ -32,10 +24,10 @@ import Darwin
 /// Arithmetic is Float32 with double-precision constants (window, twiddles). Each frame is
 /// computed the same way whatever the thread count, so results do not depend on it.
 public struct LogMelSpectrogram {
-    public static let sampleRate = 16_000
+    public static let sampleRate = WhisperAudio.sampleRate
     /// FFT length (25 ms) and hop (10 ms) in samples.
-    public static let fftSize = 400
-    public static let hopLength = 160
+    public static let fftSize = WhisperAudio.fftSize
+    public static let hopLength = WhisperAudio.hopLength
     /// Power-spectrum bins per frame, fftSize / 2 + 1.
     public static let binCount = 201
     /// Zeros appended to every recording (30 s).
@@ -43,7 +35,7 @@ public struct LogMelSpectrogram {
     /// The floor of the raw log10 mel, log10(1e-10).
     public static let logFloor: Float = -10
     /// Frames per 30 s window of the encoder.
-    public static let framesPerWindow = 3000
+    public static let framesPerWindow = WhisperAudio.framesPerWindow
 
     /// Mel bands (80, or 128 for large-v3 models).
     public let melCount: Int
@@ -59,7 +51,7 @@ public struct LogMelSpectrogram {
     private static let framesPerPiece = 64
 
     /// A spectrogram with the model's filter bank: `filters` holds `melCount` rows of 201 values.
-    public init(filters: [Float], melCount: Int) throws {
+    public init(filters: [Float], melCount: Int) throws(AudioError) {
         guard melCount > 0, filters.count == melCount * Self.binCount else {
             throw AudioError.invalidMelFilters(melCount: melCount, valueCount: filters.count)
         }
@@ -83,7 +75,7 @@ public struct LogMelSpectrogram {
         firstBin = first
         endBin = end
         window = (0..<Self.fftSize).map { n in
-            Float(0.5 - 0.5 * cos(2 * Double.pi * Double(n) / Double(Self.fftSize)))
+            Float(0.5 - 0.5 * ScalarMath.cos(2 * Double.pi * Double(n) / Double(Self.fftSize)))
         }
     }
 
@@ -213,7 +205,7 @@ public struct LogMelSpectrogram {
                     var sum: Float = 0
                     for k in firstBin[m]..<endBin[m] { sum += row[k] * power[k] }
                     // The same floor value as the silent-frame shortcut, exactly.
-                    let value = sum > 1e-10 ? log10(sum) : Self.logFloor
+                    let value = sum > 1e-10 ? ScalarMath.log10(sum) : Self.logFloor
                     output[m * rowStride + col] = value
                     maximum = Swift.max(maximum, value)
                 }

@@ -3,8 +3,8 @@
 /// normalization), which is how OpenAI made the `mel_filters.npz` shipped with Whisper and copied
 /// into every GGML file. Used when a model is converted from a format that carries no filterbank.
 extension MelFilterbank {
-    public static let sampleRate = 16_000.0
-    public static let fftSize = 400
+    public static let sampleRate = Double(WhisperAudio.sampleRate)
+    public static let fftSize = WhisperAudio.fftSize
     /// Frequency bins of one frame: n_fft / 2 + 1.
     public static let binCount = fftSize / 2 + 1
 
@@ -12,14 +12,14 @@ extension MelFilterbank {
     static let linearStep = 200.0 / 3
     static let logStart = 1000.0
     static var logStartMel: Double { logStart / linearStep }
-    static var logStep: Double { _log(6.4) / 27 }
+    static var logStep: Double { ScalarMath.log(6.4) / 27 }
 
     static func mel(hertz f: Double) -> Double {
-        f < logStart ? f / linearStep : logStartMel + _log(f / logStart) / logStep
+        f < logStart ? f / linearStep : logStartMel + ScalarMath.log(f / logStart) / logStep
     }
 
     static func hertz(mel m: Double) -> Double {
-        m < logStartMel ? linearStep * m : logStart * _exp(logStep * (m - logStartMel))
+        m < logStartMel ? linearStep * m : logStart * ScalarMath.exp(logStep * (m - logStartMel))
     }
 
     /// `melCount` rows of `binCount` weights.

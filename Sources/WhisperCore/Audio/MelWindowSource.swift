@@ -13,14 +13,14 @@ public protocol MelWindowSource {
     /// and zeros after the first `count` columns of each row (Whisper pads a short window with zeros).
     /// Needs `count ≤ framesPerWindow`, `window.count ≥ melCount · framesPerWindow` and the frames
     /// within the spectrogram (its content and the appended silence).
-    func readWindow(start: Int, count: Int, into window: UnsafeMutableBufferPointer<Float>) throws
+    func readWindow(start: Int, count: Int, into window: UnsafeMutableBufferPointer<Float>) throws(AudioError)
 }
 
 extension MelWindowSource {
     /// Frames per encoder window (30 s).
     public static var framesPerWindow: Int { LogMelSpectrogram.framesPerWindow }
 
-    func checkWindowRequest(start: Int, count: Int, window: UnsafeMutableBufferPointer<Float>, frameCount: Int) {
+    package func checkWindowRequest(start: Int, count: Int, window: UnsafeMutableBufferPointer<Float>, frameCount: Int) {
         precondition(start >= 0 && count >= 0 && count <= LogMelSpectrogram.framesPerWindow
                      && start + count <= frameCount, "readWindow: frames \(start)..<\(start + count) are not in the spectrogram")
         precondition(window.count >= melCount * LogMelSpectrogram.framesPerWindow, "readWindow: the window buffer is too small")
@@ -32,7 +32,7 @@ extension MelSpectrogram: MelWindowSource {
     /// `LogMelSpectrogram.compute`.
     public var contentFrames: Int { max(0, frameCount - LogMelSpectrogram.framesPerWindow) }
 
-    public func readWindow(start: Int, count: Int, into window: UnsafeMutableBufferPointer<Float>) throws {
+    public func readWindow(start: Int, count: Int, into window: UnsafeMutableBufferPointer<Float>) throws(AudioError) {
         checkWindowRequest(start: start, count: count, window: window, frameCount: frameCount)
         let width = LogMelSpectrogram.framesPerWindow
         values.withUnsafeBufferPointer { source in

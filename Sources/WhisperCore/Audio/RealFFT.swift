@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The DFT of a real signal of even length N, giving bins 0...N/2 (the rest mirror them).
 ///
 /// The usual trick halves the work: the N real samples are read as N/2 complex ones,
@@ -28,8 +20,8 @@ public struct RealFFT {
         precondition(size >= 2 && size % 2 == 0, "RealFFT needs an even size")
         self.size = size
         half = ComplexFFT(size: size / 2)
-        twiddleRe = (0...size / 2).map { Float(cos(-2 * Double.pi * Double($0) / Double(size))) }
-        twiddleIm = (0...size / 2).map { Float(sin(-2 * Double.pi * Double($0) / Double(size))) }
+        twiddleRe = (0...size / 2).map { Float(ScalarMath.cos(-2 * Double.pi * Double($0) / Double(size))) }
+        twiddleIm = (0...size / 2).map { Float(ScalarMath.sin(-2 * Double.pi * Double($0) / Double(size))) }
     }
 
     /// Scratch memory for one transform at a time (make one per thread).

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Band-limited sample-rate conversion by a Kaiser-windowed sinc, usable on a stream.
 ///
 /// Each output sample at time t (in input samples) is Σⱼ x[j]·h(j − t), where h is a low-pass
@@ -64,7 +56,7 @@ public final class SincResampler {
     private var finished = false
 
     /// A resampler from `inputRate` to `outputRate` Hz (both in `WAVFormat.supportedSampleRates`).
-    public init(from inputRate: Int, to outputRate: Int) throws {
+    public init(from inputRate: Int, to outputRate: Int) throws(AudioError) {
         guard WAVFormat.supportedSampleRates.contains(inputRate),
               WAVFormat.supportedSampleRates.contains(outputRate) else {
             throw AudioError.invalidResamplingRate(inputRate: inputRate, outputRate: outputRate)
@@ -98,7 +90,7 @@ public final class SincResampler {
                 let x = Double(j - (half - 1)) - phi
                 let u = x / halfWidth
                 let arg = Double.pi * bandwidth * x
-                let sinc = abs(arg) < 1e-12 ? 1.0 : Self.sin(arg) / arg
+                let sinc = abs(arg) < 1e-12 ? 1.0 : ScalarMath.sin(arg) / arg
                 row[j] = sinc * KaiserWindow.value(u, beta: Self.kaiserBeta)
                 sum += row[j]
             }
@@ -111,7 +103,7 @@ public final class SincResampler {
     }
 
     /// Resamples a whole signal at once (the same as one `process` and `finish`).
-    public static func resample(_ samples: [Float], from inputRate: Int, to outputRate: Int) throws -> [Float] {
+    public static func resample(_ samples: [Float], from inputRate: Int, to outputRate: Int) throws(AudioError) -> [Float] {
         if inputRate == outputRate { return samples }
         let resampler = try SincResampler(from: inputRate, to: outputRate)
         var out = resampler.process(samples)
@@ -224,15 +216,5 @@ public final class SincResampler {
         var (a, b) = (a, b)
         while b != 0 { (a, b) = (b, a % b) }
         return a
-    }
-
-    private static func sin(_ x: Double) -> Double {
-        #if canImport(Darwin)
-        return Darwin.sin(x)
-        #elseif canImport(Musl)
-        return Musl.sin(x)
-        #else
-        return Glibc.sin(x)
-        #endif
     }
 }

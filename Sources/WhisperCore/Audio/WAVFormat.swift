@@ -88,7 +88,7 @@ public struct WAVFormat: Equatable, Sendable {
                                     0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
 
     /// Parses and checks the body of a `fmt ` chunk of file `file`.
-    static func parse(fmtChunk body: [UInt8], file: String) throws -> WAVFormat {
+    static func parse(fmtChunk body: [UInt8], file: String) throws(AudioError) -> WAVFormat {
         guard body.count >= 16 else {
             throw AudioError.formatChunkTooShort(file: file, size: body.count, needed: 16)
         }

@@ -48,7 +48,7 @@ public final class WAVReader {
     public var sampleRate: Int { format.sampleRate }
     public var channelCount: Int { format.channelCount }
 
-    private let input: FileInput
+    private let input: any ByteInput
     /// Bytes read ahead while parsing the header and not yet consumed.
     private var pushback: [UInt8] = []
     /// Bytes of the `data` chunk still to read; nil = until the end of the file.
@@ -57,18 +57,9 @@ public final class WAVReader {
     /// Reused raw-byte buffer for `read`.
     private var scratch: [UInt8] = []
 
-    /// Opens `path` and parses the header up to the start of the audio data.
-    public convenience init(path: String) throws {
-        try self.init(input: FileInput(path: path))
-    }
-
-    /// Reads from an open file descriptor (a file, a pipe, standard input); `name` is used in
-    /// messages. The descriptor is closed when the reader is released if `closeWhenDone` is true.
-    public convenience init(fileDescriptor: Int32, name: String, closeWhenDone: Bool = false) throws {
-        try self.init(input: FileInput(descriptor: fileDescriptor, name: name, closeWhenDone: closeWhenDone))
-    }
-
-    init(input: FileInput) throws {
+    /// Parses the header of `input` up to the start of the audio data. (`WhisperPlatform` adds
+    /// `init(path:)` and `init(fileDescriptor:name:)`.)
+    public init(input: any ByteInput) throws(AudioError) {
         self.input = input
         name = input.name
         var header = WAVHeaderParser(input: input)
@@ -92,7 +83,7 @@ public final class WAVReader {
 
     /// Decodes up to `maxFrames` frames, mixed to mono. Returns fewer only at the end of the
     /// audio, and an empty array once it is exhausted.
-    public func readMono(maxFrames: Int) throws -> [Float] {
+    public func readMono(maxFrames: Int) throws(AudioError) -> [Float] {
         var out: [Float] = []
         _ = try readMono(maxFrames: maxFrames, appendingTo: &out)
         return out
@@ -101,7 +92,7 @@ public final class WAVReader {
     /// Decodes up to `maxFrames` frames, mixed to mono, appending them to `output`.
     /// Returns the number of frames appended (0 at the end of the audio).
     @discardableResult
-    public func readMono(maxFrames: Int, appendingTo output: inout [Float]) throws -> Int {
+    public func readMono(maxFrames: Int, appendingTo output: inout [Float]) throws(AudioError) -> Int {
         let frameBytes = format.bytesPerFrame
         guard maxFrames > 0, !atEnd else { return 0 }
         var wanted = maxFrames.multipliedReportingOverflow(by: frameBytes).overflow ? Int.max : maxFrames * frameBytes
@@ -131,29 +122,24 @@ public final class WAVReader {
     }
 
     /// Decodes everything that is left, mixed to mono.
-    public func readAllMono() throws -> [Float] {
+    public func readAllMono() throws(AudioError) -> [Float] {
         var out: [Float] = []
         if let frames = reservableFrameCount { out.reserveCapacity(frames) }
         while try readMono(maxFrames: 1 << 16, appendingTo: &out) > 0 {}
         return out
     }
 
-    /// Reads a whole WAV file into memory, mixed to mono, at its own sample rate.
-    public static func readMono(path: String) throws -> MonoAudio {
-        let reader = try WAVReader(path: path)
-        return MonoAudio(samples: try reader.readAllMono(), sampleRate: reader.sampleRate)
-    }
-
     /// Reads `count` bytes of audio data into `scratch` (pushed-back bytes first); fewer at end of file.
-    private func fill(_ count: Int) throws -> Int {
+    private func fill(_ count: Int) throws(AudioError) -> Int {
         if scratch.count < count { scratch = [UInt8](repeating: 0, count: count) }
         let fromPushback = min(pushback.count, count)
         if fromPushback > 0 {
             scratch.replaceSubrange(0..<fromPushback, with: pushback[0..<fromPushback])
             pushback.removeFirst(fromPushback)
         }
-        let got = try scratch.withUnsafeMutableBytes { raw in
-            try input.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[fromPushback..<count]))
+        var got = 0
+        try scratch.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) in
+            got = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[fromPushback..<count]))
         }
         return fromPushback + got
     }
@@ -233,23 +219,23 @@ struct WAVHeaderParser {
         var dataSize: Int?
     }
 
-    let input: FileInput
+    let input: any ByteInput
     /// Bytes read beyond the header (at most one, after a missing pad byte), to be read as data.
     private(set) var pushback: [UInt8] = []
 
-    init(input: FileInput) { self.input = input }
+    init(input: any ByteInput) { self.input = input }
 
     private var file: String { input.name }
 
     /// Reads `count` bytes, taking pushed-back bytes first; fewer only at end of file.
-    private mutating func read(_ count: Int) throws -> [UInt8] {
+    private mutating func read(_ count: Int) throws(AudioError) -> [UInt8] {
         let taken = Array(pushback.prefix(count))
         pushback.removeFirst(taken.count)
         return taken + (try input.readBytes(count - taken.count))
     }
 
     /// Skips `count` bytes, pushed-back bytes first.
-    private mutating func skip(_ count: Int) throws {
+    private mutating func skip(_ count: Int) throws(AudioError) {
         let taken = min(pushback.count, count)
         pushback.removeFirst(taken)
         try input.skip(count - taken)
@@ -263,7 +249,7 @@ struct WAVHeaderParser {
         bytes.count == 4 && bytes.allSatisfy { $0 >= 0x20 && $0 <= 0x7E }
     }
 
-    mutating func parse() throws -> Result {
+    mutating func parse() throws(AudioError) -> Result {
         let riff = try read(12)
         if riff.isEmpty { throw AudioError.emptyFile(file: file) }
         let magic = String(decoding: riff.prefix(4), as: UTF8.self)
@@ -302,7 +288,9 @@ struct WAVHeaderParser {
                 throw AudioError.truncatedHeader(file: file, detail: "the file ends inside a chunk header")
             }
             let id = String(decoding: header[0..<4], as: UTF8.self)
-            let size = Int(header[4]) | Int(header[5]) << 8 | Int(header[6]) << 16 | Int(header[7]) << 24
+            let sizeField = UInt32(header[4]) | UInt32(header[5]) << 8 | UInt32(header[6]) << 16 | UInt32(header[7]) << 24
+            // On 32-bit targets (WebAssembly) a size past Int.max cannot be held in memory anyway.
+            let size = Int(exactly: sizeField) ?? Int.max
             previousChunkWasOdd = size % 2 == 1
 
             switch id {
@@ -328,7 +316,7 @@ struct WAVHeaderParser {
             case "data":
                 guard let format else { throw AudioError.missingFormatChunk(file: file) }
                 var dataSize: Int? = size
-                if size == 0xFFFF_FFFF { dataSize = rf64DataSize }  // RF64 or a streaming writer
+                if sizeField == UInt32.max { dataSize = rf64DataSize }  // RF64 or a streaming writer
                 if size == 0 { dataSize = nil }
                 return Result(format: format, dataSize: dataSize)
             default:

@@ -12,7 +12,7 @@ public struct LanguageDetector {
     }
 
     /// Languages with their probabilities, most likely first (empty for English-only models).
-    public func detect(cross: CrossAttentionCache) throws -> [(language: Language, probability: Double)] {
+    public func detect(cross: CrossAttentionCache) throws(AllocationError) -> [(language: Language, probability: Double)] {
         guard specials.isMultilingual else { return [] }
         let cache = try decoder.makeCache(slots: 1)
         let logits = decoder.decode([.init(slot: 0, tokens: [specials.startOfTranscript])], cache: cache,
@@ -22,11 +22,11 @@ public struct LanguageDetector {
         var result: [(language: Language, probability: Double)] = []
         for token in range {
             guard let language = specials.language(of: token) else { continue }
-            result.append((language, _exp(Double(logits[token] - normalizer))))
+            result.append((language, ScalarMath.exp(Double(logits[token] - normalizer))))
         }
         // Stable: equal probabilities keep the token order.
         return result.enumerated().sorted {
             $0.element.probability != $1.element.probability ? $0.element.probability > $1.element.probability : $0.offset < $1.offset
-        }.map(\.element)
+        }.map({ $0.element })
     }
 }

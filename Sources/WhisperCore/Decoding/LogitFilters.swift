@@ -4,6 +4,23 @@ public protocol LogitFilter: Sendable {
     func apply(to logits: UnsafeMutableBufferPointer<Float>, tokens: [Int], sampleBegin: Int)
 }
 
+/// The logit filters Whisper's decoding uses, as one type: a window's filters are a plain array
+/// of these (no existentials, which Embedded Swift does not have), applied in order.
+public enum WhisperLogitFilter: LogitFilter {
+    case suppressBlank(SuppressBlank)
+    case suppressTokens(SuppressTokens)
+    case timestampRules(TimestampRules)
+
+    @inline(__always)
+    public func apply(to logits: UnsafeMutableBufferPointer<Float>, tokens: [Int], sampleBegin: Int) {
+        switch self {
+        case .suppressBlank(let f): f.apply(to: logits, tokens: tokens, sampleBegin: sampleBegin)
+        case .suppressTokens(let f): f.apply(to: logits, tokens: tokens, sampleBegin: sampleBegin)
+        case .timestampRules(let f): f.apply(to: logits, tokens: tokens, sampleBegin: sampleBegin)
+        }
+    }
+}
+
 /// Forbids a blank start: the space token(s) and end-of-text cannot be the first sampled token.
 public struct SuppressBlank: LogitFilter {
     public let blankTokens: [Int]
@@ -119,8 +136,8 @@ func logSumExp(_ x: UnsafeBufferPointer<Float>) -> Float {
         i += 16
     }
     var sum = Double(sums.sum())
-    while i < n { sum += _exp(Double(base[i] - m)); i += 1 }
-    return m + Float(_log(sum))
+    while i < n { sum += ScalarMath.exp(Double(base[i] - m)); i += 1 }
+    return m + Float(ScalarMath.log(sum))
 }
 
 /// Natural log of the softmax probability of every entry, in place.

@@ -1,10 +1,10 @@
 /// Chooses tokens one at a time: the most likely one at temperature 0 (greedy decoding), otherwise
 /// a draw from the softened distribution; with several candidates (best-of), each is sampled
 /// independently and the one with the best length-normalized log-probability wins.
-struct TokenSampler {
-    let temperature: Float
-    let candidates: Int
-    let seed: UInt64
+package struct TokenSampler {
+    package let temperature: Float
+    package let candidates: Int
+    package let seed: UInt64
 
     func decode(context c: SamplingContext, firstLogits: [Float]) -> DecodingResult {
         let eot = c.specials.endOfText
@@ -92,7 +92,7 @@ struct TokenSampler {
 
     /// The index of the largest logit (the first, on ties) and its lead over the runner-up; NaN
     /// entries are skipped. Two vectorized passes (`maximum`) and a scan for the first maximum.
-    static func topTwo(_ logits: UnsafeBufferPointer<Float>) -> (Int, Float) {
+    package static func topTwo(_ logits: UnsafeBufferPointer<Float>) -> (Int, Float) {
         let first = maximum(logits)
         guard first > -.infinity, let best = logits.firstIndex(of: first) else { return (0, first - first) }
         let second = Swift.max(maximum(UnsafeBufferPointer(rebasing: logits[..<best])),
@@ -101,7 +101,7 @@ struct TokenSampler {
     }
 
     /// A draw from softmax(logits / temperature); −∞ entries are never drawn.
-    static func draw(_ logits: UnsafeBufferPointer<Float>, temperature: Float,
+    package static func draw(_ logits: UnsafeBufferPointer<Float>, temperature: Float,
                      scratch: UnsafeMutableBufferPointer<Float>, rng: inout SeededGenerator) -> Int {
         let m = maximum(logits)
         let n = logits.count
@@ -114,7 +114,7 @@ struct TokenSampler {
             i += 16
         }
         while i < n {
-            scratch[i] = logits[i] > -.infinity ? Float(_exp(Double((logits[i] - m) / temperature))) : 0
+            scratch[i] = logits[i] > -.infinity ? Float(ScalarMath.exp(Double((logits[i] - m) / temperature))) : 0
             i += 1
         }
         var total = 0.0

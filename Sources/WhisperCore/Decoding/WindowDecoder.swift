@@ -11,7 +11,7 @@ public final class WindowDecoder: @unchecked Sendable {
     /// The model file, for messages.
     public var modelPath = "the model"
 
-    public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) throws {
+    public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) throws(AllocationError) {
         self.decoder = decoder
         self.tokenizer = tokenizer
         self.executor = executor
@@ -46,21 +46,21 @@ public final class WindowDecoder: @unchecked Sendable {
     }
 
     /// The filters applied to every step's logits, in OpenAI's order.
-    public func logitFilters(options: DecodingOptions) -> [any LogitFilter] {
-        var filters: [any LogitFilter] = []
-        if options.suppressBlank { filters.append(SuppressBlank(blankTokens: blankTokens)) }
+    public func logitFilters(options: DecodingOptions) -> [WhisperLogitFilter] {
+        var filters: [WhisperLogitFilter] = []
+        if options.suppressBlank { filters.append(.suppressBlank(SuppressBlank(blankTokens: blankTokens))) }
         var suppressed = Set(options.suppressTokens)
         if options.suppressNonSpeechTokens {
             suppressed.formUnion(nonSpeechTokens)
         }
         suppressed.formUnion([specials.transcribe, specials.translate, specials.startOfTranscript,
                               specials.startOfPrevious, specials.startOfLM, specials.noSpeech])
-        filters.append(SuppressTokens(suppressed.sorted()))
+        filters.append(.suppressTokens(SuppressTokens(suppressed.sorted())))
         if !options.withoutTimestamps {
             // Timestamps are 0.02 s apart for a 1500-frame encoder context.
             let precision = 30.0 / Double(decoder.hyperparameters.nAudioCtx)
             let maxIndex = Int((options.maxInitialTimestamp / precision).rounded())
-            filters.append(TimestampRules(specials: specials, maxInitialTimestampIndex: maxIndex))
+            filters.append(.timestampRules(TimestampRules(specials: specials, maxInitialTimestampIndex: maxIndex)))
         }
         return filters
     }
@@ -68,7 +68,7 @@ public final class WindowDecoder: @unchecked Sendable {
     /// Decodes one window whose cross-attention keys/values are `cross`. Throws `AllocationError`
     /// when the key/value cache for the beams or candidates cannot fit in memory.
     public func decode(cross: CrossAttentionCache, prompt: [Int], options: DecodingOptions,
-                       language: String?) throws -> DecodingResult {
+                       language: String?) throws(WhisperError) -> DecodingResult {
         let initial = initialTokens(prompt: prompt, options: options, language: language)
         let sotIndex = initial.firstIndex(of: specials.startOfTranscript) ?? 0
         let candidates: Int
@@ -77,7 +77,7 @@ public final class WindowDecoder: @unchecked Sendable {
         } else {
             candidates = max(1, options.bestOf ?? 1)
         }
-        if cache.slots < candidates { cache = try decoder.makeCache(slots: candidates) }
+        if cache.slots < candidates { cache = try WhisperError.allocating { () throws(AllocationError) in try decoder.makeCache(slots: candidates) } }
         cache.reset()
 
         // The initial tokens once, in slot 0; logits at start-of-transcript and at the last token.
@@ -85,7 +85,7 @@ public final class WindowDecoder: @unchecked Sendable {
                                    cache: cache, cross: cross, executor: executor)
         let nVocab = specials.vocabularySize
         // Weights holding NaN or infinities poison every value after them; say so rather than print "!!!!".
-        if first.contains(where: { !$0.isFinite }) { throw ModelOutputError(model: modelPath) }
+        if first.contains(where: { !$0.isFinite }) { throw .modelOutput(ModelOutputError(model: modelPath)) }
         let noSpeech = noSpeechProbability(UnsafeBufferPointer(rebasing: first[0..<nVocab]))
         let lastLogits = Array(first[nVocab..<(2 * nVocab)])
 
@@ -109,12 +109,12 @@ public final class WindowDecoder: @unchecked Sendable {
 
     private func noSpeechProbability(_ logits: UnsafeBufferPointer<Float>) -> Double {
         let normalizer = logSumExp(logits)
-        return _exp(Double(logits[specials.noSpeech] - normalizer))
+        return ScalarMath.exp(Double(logits[specials.noSpeech] - normalizer))
     }
 }
 
 /// The network computed NaN or infinite values: the model's weights hold some.
-public struct ModelOutputError: Error, CustomStringConvertible, Sendable {
+public struct ModelOutputError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The model file.
     public let model: String
 
@@ -130,7 +130,7 @@ struct SamplingContext {
     let cache: KeyValueCache
     let cross: CrossAttentionCache
     let executor: ParallelExecutor
-    let filters: [any LogitFilter]
+    let filters: [WhisperLogitFilter]
     let specials: SpecialTokens
     let initialTokens: [Int]
     let sampleLength: Int

@@ -37,14 +37,10 @@ public final class GGMLModelFile: @unchecked Sendable {
     public let tensors: [String: TensorInfo]
     /// Tensor names in file order.
     public let tensorOrder: [String]
-    /// The file's bytes (memory-mapped where possible).
-    public let file: MappedFile
+    /// The file's bytes (memory-mapped where the host allows it).
+    public let file: any ModelBytes
 
-    public convenience init(path: String) throws {
-        try self.init(file: MappedFile(path: path))
-    }
-
-    public init(file: MappedFile) throws {
+    public init(file: any ModelBytes) throws(ModelLoadError) {
         let path = file.path
         self.path = path
         self.file = file

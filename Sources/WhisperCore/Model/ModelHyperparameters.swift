@@ -55,8 +55,8 @@ public struct ModelHyperparameters: Equatable, Sendable {
     }
 
     /// Checks that the numbers describe a network that can exist; the first problem found is thrown.
-    func validate(path: String) throws {
-        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws {
+    func validate(path: String) throws(ModelLoadError) {
+        func check(_ name: String, _ value: Int, _ range: ClosedRange<Int>) throws(ModelLoadError) {
             guard range.contains(value) else {
                 throw ModelLoadError(path: path, reason: .invalidHyperparameter(name: name, value: value))
             }

@@ -1,26 +1,26 @@
 /// SHA-256 (FIPS 180-4), incremental: feed bytes in any pieces, then read the digest.
 /// Used to check downloaded model files against their published checksums.
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
         (0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
     private var blocks = MessageBlocks()
 
-    public init() {}
+    package init() {}
 
     /// Adds bytes to the message.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = self.state
         blocks.absorb(bytes) { Self.compress(&state, $0) }
         self.state = state
     }
 
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let array = Array(bytes)
         array.withUnsafeBytes { update($0) }
     }
 
     /// The 32-byte digest of everything added so far (the hasher is not changed).
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var copy = self
         copy.update(blocks.padding())
         let s = copy.state
@@ -28,7 +28,7 @@ public struct SHA256: Sendable {
     }
 
     /// The digest as 64 lowercase hex digits.
-    public func hexDigest() -> String { Hex.string(finalize()) }
+    package func hexDigest() -> String { Hex.string(finalize()) }
 
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -74,32 +74,32 @@ public struct SHA256: Sendable {
 
 /// SHA-1 (FIPS 180-4). Only to check files against checksums published as SHA-1 (whisper.cpp's
 /// model list); not for anything that needs collision resistance.
-public struct SHA1: Sendable {
+package struct SHA1: Sendable {
     private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
     private var blocks = MessageBlocks()
 
-    public init() {}
+    package init() {}
 
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         var state = self.state
         blocks.absorb(bytes) { Self.compress(&state, $0) }
         self.state = state
     }
 
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    package mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         let array = Array(bytes)
         array.withUnsafeBytes { update($0) }
     }
 
     /// The 20-byte digest of everything added so far.
-    public func finalize() -> [UInt8] {
+    package func finalize() -> [UInt8] {
         var copy = self
         copy.update(blocks.padding())
         let s = copy.state
         return MessageBlocks.bigEndianBytes([s.0, s.1, s.2, s.3, s.4])
     }
 
-    public func hexDigest() -> String { Hex.string(finalize()) }
+    package func hexDigest() -> String { Hex.string(finalize()) }
 
     /// One 64-byte block into the state.
     private static func compress(_ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32), _ p: UnsafeRawPointer) {

@@ -1,86 +1,86 @@
 /// A layer norm's scale and shift.
-public struct LayerNormWeights: Sendable {
-    public let gamma: [Float]
-    public let beta: [Float]
+package struct LayerNormWeights: Sendable {
+    package let gamma: [Float]
+    package let beta: [Float]
 }
 
 /// A linear layer `y = x Wᵀ + b`; `bias` is absent where Whisper has none (attention keys).
-public struct LinearWeights: Sendable {
-    public let weight: WeightMatrix
-    public let bias: [Float]?
-    public var inputs: Int { weight.columns }
-    public var outputs: Int { weight.rows }
+package struct LinearWeights: Sendable {
+    package let weight: WeightMatrix
+    package let bias: [Float]?
+    package var inputs: Int { weight.columns }
+    package var outputs: Int { weight.rows }
 }
 
 /// One multi-head attention: query, key (no bias), value and output projections.
-public struct AttentionWeights: Sendable {
-    public let query: LinearWeights
-    public let key: LinearWeights
-    public let value: LinearWeights
-    public let out: LinearWeights
+package struct AttentionWeights: Sendable {
+    package let query: LinearWeights
+    package let key: LinearWeights
+    package let value: LinearWeights
+    package let out: LinearWeights
 }
 
 /// A pre-norm residual block of the audio encoder.
-public struct EncoderBlockWeights: Sendable {
-    public let attentionNorm: LayerNormWeights
-    public let attention: AttentionWeights
-    public let mlpNorm: LayerNormWeights
-    public let mlpUp: LinearWeights      // d → 4d, then GELU
-    public let mlpDown: LinearWeights    // 4d → d
+package struct EncoderBlockWeights: Sendable {
+    package let attentionNorm: LayerNormWeights
+    package let attention: AttentionWeights
+    package let mlpNorm: LayerNormWeights
+    package let mlpUp: LinearWeights      // d → 4d, then GELU
+    package let mlpDown: LinearWeights    // 4d → d
 }
 
 /// A pre-norm residual block of the text decoder.
-public struct DecoderBlockWeights: Sendable {
-    public let selfAttentionNorm: LayerNormWeights
-    public let selfAttention: AttentionWeights
-    public let crossAttentionNorm: LayerNormWeights
-    public let crossAttention: AttentionWeights
-    public let mlpNorm: LayerNormWeights
-    public let mlpUp: LinearWeights
-    public let mlpDown: LinearWeights
+package struct DecoderBlockWeights: Sendable {
+    package let selfAttentionNorm: LayerNormWeights
+    package let selfAttention: AttentionWeights
+    package let crossAttentionNorm: LayerNormWeights
+    package let crossAttention: AttentionWeights
+    package let mlpNorm: LayerNormWeights
+    package let mlpUp: LinearWeights
+    package let mlpDown: LinearWeights
 }
 
 /// The audio encoder's weights.
-public struct EncoderWeights: Sendable {
+package struct EncoderWeights: Sendable {
     /// Kernel-3 convolutions as matrices of `cOut` rows by `3·cIn` columns (column = ci·3 + k).
-    public let conv1: LinearWeights
-    public let conv2: LinearWeights
+    package let conv1: LinearWeights
+    package let conv2: LinearWeights
     /// `[nAudioCtx][d]`, row-major.
-    public let positionalEmbedding: [Float]
-    public let blocks: [EncoderBlockWeights]
-    public let finalNorm: LayerNormWeights
+    package let positionalEmbedding: [Float]
+    package let blocks: [EncoderBlockWeights]
+    package let finalNorm: LayerNormWeights
 }
 
 /// The text decoder's weights.
-public struct DecoderWeights: Sendable {
+package struct DecoderWeights: Sendable {
     /// `[nVocab][d]`: embeds tokens and, transposed, turns the last hidden state into logits.
-    public let tokenEmbedding: WeightMatrix
+    package let tokenEmbedding: WeightMatrix
     /// `[nTextCtx][d]`, row-major.
-    public let positionalEmbedding: [Float]
-    public let blocks: [DecoderBlockWeights]
-    public let finalNorm: LayerNormWeights
+    package let positionalEmbedding: [Float]
+    package let blocks: [DecoderBlockWeights]
+    package let finalNorm: LayerNormWeights
 }
 
 /// All of a Whisper model's weights, checked against the architecture its header describes.
 /// Matrices point into the memory-mapped file; vectors are small and copied to `[Float]`.
-public struct WhisperWeights: Sendable {
-    public let encoder: EncoderWeights
-    public let decoder: DecoderWeights
+package struct WhisperWeights: Sendable {
+    package let encoder: EncoderWeights
+    package let decoder: DecoderWeights
 
-    public init(file: GGMLModelFile) throws {
+    package init(file: GGMLModelFile) throws(ModelLoadError) {
         var reader = WeightTableReader(file: file)
         let h = file.hyperparameters
         let d = h.nAudioState
 
-        func norm(_ prefix: String, _ width: Int) throws -> LayerNormWeights {
+        func norm(_ prefix: String, _ width: Int) throws(ModelLoadError) -> LayerNormWeights {
             LayerNormWeights(gamma: try reader.vector(prefix + ".weight", [width]),
                              beta: try reader.vector(prefix + ".bias", [width]))
         }
-        func linear(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws -> LinearWeights {
+        func linear(_ prefix: String, inputs: Int, outputs: Int, bias: Bool = true) throws(ModelLoadError) -> LinearWeights {
             LinearWeights(weight: try reader.matrix(prefix + ".weight", [inputs, outputs]),
                           bias: bias ? try reader.vector(prefix + ".bias", [outputs]) : nil)
         }
-        func attention(_ prefix: String) throws -> AttentionWeights {
+        func attention(_ prefix: String) throws(ModelLoadError) -> AttentionWeights {
             AttentionWeights(query: try linear(prefix + ".query", inputs: d, outputs: d),
                              key: try linear(prefix + ".key", inputs: d, outputs: d, bias: false),
                              value: try linear(prefix + ".value", inputs: d, outputs: d),
@@ -136,7 +136,7 @@ private struct WeightTableReader {
         self.file = file
     }
 
-    private mutating func take(_ name: String, _ shape: [Int]) throws -> TensorInfo {
+    private mutating func take(_ name: String, _ shape: [Int]) throws(ModelLoadError) -> TensorInfo {
         guard let info = file.tensors[name] else {
             throw ModelLoadError(path: file.path, reason: .missingTensor(name))
         }
@@ -154,7 +154,7 @@ private struct WeightTableReader {
     }
 
     /// A small tensor converted to Float (f32 or f16 storage).
-    mutating func vector(_ name: String, _ shape: [Int]) throws -> [Float] {
+    mutating func vector(_ name: String, _ shape: [Int]) throws(ModelLoadError) -> [Float] {
         let info = try take(name, shape)
         let base = file.data(of: info)
         switch info.type {
@@ -172,22 +172,23 @@ private struct WeightTableReader {
     }
 
     /// A weight matrix used in place; `shape` is GGML's `[columns, rows]`.
-    mutating func matrix(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+    mutating func matrix(_ name: String, _ shape: [Int]) throws(ModelLoadError) -> WeightMatrix {
         let info = try take(name, shape)
-        return WeightMatrix(type: info.type, rows: shape[1], columns: shape[0], base: file.data(of: info), owner: file)
+        return WeightMatrix(type: info.type, rows: shape[1], columns: shape[0], base: file.data(of: info), owner: file,
+                            file: file.file)
     }
 
     /// A kernel-3 convolution `[3, cIn, cOut]` viewed as a `cOut × 3·cIn` matrix.
-    mutating func convolution(_ name: String, _ shape: [Int]) throws -> WeightMatrix {
+    mutating func convolution(_ name: String, _ shape: [Int]) throws(ModelLoadError) -> WeightMatrix {
         let info = try take(name, shape)
         guard !info.type.isQuantized else {
             throw ModelLoadError(path: file.path, reason: .unsupportedTensorType(tensor: name, type: info.type))
         }
         return WeightMatrix(type: info.type, rows: shape[2], columns: shape[0] * shape[1],
-                            base: file.data(of: info), owner: file)
+                            base: file.data(of: info), owner: file, file: file.file)
     }
 
-    func checkAllUsed() throws {
+    func checkAllUsed() throws(ModelLoadError) {
         if let extra = file.tensorOrder.first(where: { !used.contains($0) }) {
             throw ModelLoadError(path: file.path, reason: .unexpectedTensor(extra))
         }

@@ -4,11 +4,11 @@
 /// One call encodes one 30-second window of log-mel frames into `nAudioCtx` feature rows of width
 /// `d`. The whole forward pass is in `encode`; the arithmetic lives in the Tensor kernels.
 public final class AudioEncoder: @unchecked Sendable {
-    public let weights: EncoderWeights
+    package let weights: EncoderWeights
     public let hyperparameters: ModelHyperparameters
 
     /// Mel frames in one window (30 s at 100 frames per second).
-    public static let windowFrames = 3000
+    public static let windowFrames = WhisperAudio.framesPerWindow
 
     // Activations, allocated once. Buffers are shared where lifetimes do not overlap (peak memory):
     // `hidden` also holds the first convolution's output, `normed` the attention output, and `q`
@@ -20,7 +20,7 @@ public final class AudioEncoder: @unchecked Sendable {
     private let hidden: FloatBuffer         // [ctx][4d], or [3000][d] after conv1
 
     /// Throws `AllocationError` with the bytes needed when the activations cannot fit in memory.
-    public init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) throws {
+    package init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) throws(AllocationError) {
         self.weights = weights
         self.hyperparameters = h
         let d = h.nAudioState, ctx = h.nAudioCtx

@@ -16,7 +16,7 @@ public final class KeyValueCache: @unchecked Sendable {
 
     /// Throws `AllocationError` with the bytes needed when the cache cannot fit in memory (the
     /// number of slots comes from the caller's beam size or best-of count).
-    public init(layers: Int, slots: Int, capacity: Int, width: Int) throws {
+    public init(layers: Int, slots: Int, capacity: Int, width: Int) throws(AllocationError) {
         self.layers = layers
         self.slots = slots
         self.capacity = capacity
@@ -30,8 +30,13 @@ public final class KeyValueCache: @unchecked Sendable {
         let count = perLayer ?? 0
         // Not zeroed: positions are written before they are read, and untouched pages (most of the
         // 448 positions, for short audio) then cost no memory.
-        keys = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose, zeroed: false) }
-        values = try (0..<layers).map { _ in try FloatBuffer(count: count, purpose: purpose, zeroed: false) }
+        var keys: [FloatBuffer] = [], values: [FloatBuffer] = []
+        for _ in 0..<layers {
+            keys.append(try FloatBuffer(count: count, purpose: purpose, zeroed: false))
+            values.append(try FloatBuffer(count: count, purpose: purpose, zeroed: false))
+        }
+        self.keys = keys
+        self.values = values
         lengths = Array(repeating: 0, count: slots)
         movedLengths = lengths
         spare = slots > 1 ? try FloatBuffer(count: count, purpose: purpose, zeroed: false) : nil
@@ -92,7 +97,7 @@ public final class CrossAttentionCache: @unchecked Sendable {
     private let keyCount: Int
     private let layers: Int
 
-    init(layers: Int, rows: Int, width: Int) throws {
+    init(layers: Int, rows: Int, width: Int) throws(AllocationError) {
         self.rows = rows
         self.width = width
         self.layers = layers

@@ -2,7 +2,7 @@
 /// self-attention (with a key/value cache), cross-attention over the audio features and an MLP,
 /// a final layer norm, and logits against the token embedding.
 public final class TextDecoder: @unchecked Sendable {
-    public let weights: DecoderWeights
+    package let weights: DecoderWeights
     public let hyperparameters: ModelHyperparameters
 
     /// One slot's new tokens in a batched forward pass.
@@ -39,7 +39,7 @@ public final class TextDecoder: @unchecked Sendable {
 
     /// The per-token matrices are prepared for few-row products (see
     /// `DecoderWeights.preparedForDecoding`).
-    public init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
+    package init(weights: DecoderWeights, hyperparameters: ModelHyperparameters) {
         (self.weights, weightCopies) = weights.preparedForDecoding()
         self.hyperparameters = hyperparameters
     }
@@ -55,7 +55,7 @@ public final class TextDecoder: @unchecked Sendable {
     }
 
     /// A key/value cache for `slots` sequences; throws `AllocationError` when it cannot fit in memory.
-    public func makeCache(slots: Int) throws -> KeyValueCache {
+    public func makeCache(slots: Int) throws(AllocationError) -> KeyValueCache {
         let h = hyperparameters
         return try KeyValueCache(layers: h.nTextLayer, slots: slots, capacity: h.nTextCtx, width: h.nTextState)
     }
@@ -63,7 +63,7 @@ public final class TextDecoder: @unchecked Sendable {
     /// Projects one window's audio features (`[rows][d]`) to every layer's cross-attention keys and
     /// values, rounded to half precision (see `CrossAttentionCache`).
     /// Also makes the decoder's weight copies again if `releaseWeightCopies` dropped them.
-    public func crossAttention(features: [Float], executor: ParallelExecutor) throws -> CrossAttentionCache {
+    public func crossAttention(features: [Float], executor: ParallelExecutor) throws(AllocationError) -> CrossAttentionCache {
         defer { weightCopies?.fill(executor: executor) }                                // after `projected` is freed: a lower peak
         let d = hyperparameters.nTextState
         let rows = features.count / d
@@ -166,9 +166,9 @@ public final class TextDecoder: @unchecked Sendable {
     /// of every row (`[rows][d]`, before the heads are split): what word alignment needs to
     /// recompute the attention weights of its heads. `body` gets the logits (valid only inside it)
     /// and the queries.
-    func decodeCapturingCrossQueries<R>(_ step: Step, layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
+    func decodeCapturingCrossQueries<R, E: Error>(_ step: Step, layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
                                         executor: ParallelExecutor,
-                                        _ body: (UnsafeBufferPointer<Float>, [Int: [Float]]) throws -> R) rethrows -> R {
+                                        _ body: (UnsafeBufferPointer<Float>, [Int: [Float]]) throws(E) -> R) throws(E) -> R {
         captureLayers = layers
         defer {
             captureLayers = []

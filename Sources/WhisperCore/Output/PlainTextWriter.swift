@@ -14,11 +14,23 @@ public struct PlainTextWriter: TranscriptWriter {
 }
 
 extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    func trimmingWhitespace() -> String {
+    /// The string without leading and trailing spaces, tabs and (unless kept) line breaks.
+    func trimmingWhitespace(keepingNewlines: Bool = false) -> String {
+        func trimmed(_ c: Character) -> Bool { c.isWhitespace && !(keepingNewlines && c.isNewline) }
         var s = Substring(self)
-        while let c = s.first, c.isWhitespace { s.removeFirst() }
-        while let c = s.last, c.isWhitespace { s.removeLast() }
+        while let c = s.first, trimmed(c) { s.removeFirst() }
+        while let c = s.last, trimmed(c) { s.removeLast() }
         return String(s)
+    }
+
+    /// Whether `other` occurs in this string, compared character by character (Python's `in`).
+    func containsSubstring(_ other: String) -> Bool {
+        let needle = Array(other), haystack = Array(self)
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= haystack.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+            return true
+        }
+        return false
     }
 }

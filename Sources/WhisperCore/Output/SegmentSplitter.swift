@@ -35,8 +35,8 @@ public enum SegmentSplitter {
             var piece = segment
             piece.start = group.first!.start
             piece.end = group.last!.end
-            piece.text = group.map(\.word).joined()
-            piece.tokens = group.flatMap(\.tokens)
+            piece.text = group.map({ $0.word }).joined()
+            piece.tokens = group.flatMap({ $0.tokens })
             piece.tokenProbabilities = []
             piece.words = group
             return piece

@@ -25,11 +25,11 @@ struct SubtitleCue: Equatable {
     var pieces: [(text: String, underlined: Bool)]
 
     static func == (a: SubtitleCue, b: SubtitleCue) -> Bool {
-        a.start == b.start && a.end == b.end && a.pieces.map(\.text) == b.pieces.map(\.text)
-            && a.pieces.map(\.underlined) == b.pieces.map(\.underlined)
+        a.start == b.start && a.end == b.end && a.pieces.map({ $0.text }) == b.pieces.map({ $0.text })
+            && a.pieces.map({ $0.underlined }) == b.pieces.map({ $0.underlined })
     }
 
-    var text: String { pieces.map(\.text).joined() }
+    var text: String { pieces.map({ $0.text }).joined() }
 }
 
 enum SubtitleCues {
@@ -83,17 +83,17 @@ enum SubtitleCues {
         var cues: [SubtitleCue] = []
         for words in subtitles {
             guard let firstWord = words.first, let lastWord = words.last else { continue }
-            let plain = SubtitleCue(start: firstWord.start, end: lastWord.end, pieces: words.map { ($0.word, false) })
+            let plain = SubtitleCue(start: firstWord.start, end: lastWord.end, pieces: words.map { (text: $0.word, underlined: false) })
             guard layout.highlightWords else { cues.append(plain); continue }
             var cursor = firstWord.start
             for (i, word) in words.enumerated() {
                 if cursor != word.start { cues.append(SubtitleCue(start: cursor, end: word.start, pieces: plain.pieces)) }
-                var pieces = words.map { ($0.word, false) }
+                var pieces: [(text: String, underlined: Bool)] = words.map { (text: $0.word, underlined: false) }
                 // The underline leaves the word's leading spaces and newline outside it.
                 let text = word.word
                 let lead = text.prefix { $0.isWhitespace }
-                pieces[i] = (String(text.dropFirst(lead.count)), true)
-                pieces.insert((String(lead), false), at: i)
+                pieces[i] = (text: String(text.dropFirst(lead.count)), underlined: true)
+                pieces.insert((text: String(lead), underlined: false), at: i)
                 cues.append(SubtitleCue(start: word.start, end: word.end, pieces: pieces))
                 cursor = word.end
             }

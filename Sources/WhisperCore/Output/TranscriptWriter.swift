@@ -28,17 +28,8 @@ public enum OutputFormat: String, CaseIterable, Sendable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
-    public var writer: any TranscriptWriter {
-        switch self {
-        case .txt: return PlainTextWriter()
-        case .vtt: return WebVTTWriter()
-        case .srt: return SubRipWriter()
-        case .lrc: return LRCWriter()
-        case .csv: return CSVWriter()
-        case .tsv: return TSVWriter()
-        case .json: return JSONTranscriptWriter()
-        }
-    }
+    /// The format's writer: the format itself, which renders through the writer of its kind.
+    public var writer: OutputFormat { self }
 
     /// The format named `name` (case-insensitive); `json-full` is accepted as `json`, which is
     /// always the full form.
@@ -50,12 +41,28 @@ public enum OutputFormat: String, CaseIterable, Sendable, CustomStringConvertibl
     }
 }
 
+extension OutputFormat: TranscriptWriter {
+    public var fileExtension: String { rawValue }
+
+    public func render(_ transcript: Transcript) -> String {
+        switch self {
+        case .txt: return PlainTextWriter().render(transcript)
+        case .vtt: return WebVTTWriter().render(transcript)
+        case .srt: return SubRipWriter().render(transcript)
+        case .lrc: return LRCWriter().render(transcript)
+        case .csv: return CSVWriter().render(transcript)
+        case .tsv: return TSVWriter().render(transcript)
+        case .json: return JSONTranscriptWriter().render(transcript)
+        }
+    }
+}
+
 /// Helpers shared by the line-based writers.
 enum CueText {
     /// A segment's text on one line: line breaks become spaces, so a cue never holds the blank
     /// line that would end it early.
     static func singleLine(_ text: String) -> String {
-        guard text.contains(where: \.isNewline) else { return text }
+        guard text.contains(where: { $0.isNewline }) else { return text }
         return String(text.map { $0.isNewline ? " " : $0 })
     }
 }

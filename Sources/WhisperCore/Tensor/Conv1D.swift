@@ -1,5 +1,5 @@
 /// Frames produced by `conv1d` (kernel 3, padding 1) from `frames` input frames.
-public func conv1dOutputFrames(frames: Int, stride: Int) -> Int {
+package func conv1dOutputFrames(frames: Int, stride: Int) -> Int {
     frames > 0 ? (frames - 1) / stride + 1 : 0
 }
 
@@ -14,7 +14,7 @@ public func conv1dOutputFrames(frames: Int, stride: Int) -> Int {
 /// No im2col matrix: the weights are packed with their columns reordered to `k·cIn + c`, so the
 /// 3·cIn inputs of output frame `t` are the contiguous rows `stride·t − 1 ... stride·t + 1` of a
 /// zero-padded copy of the input, and the GEMM reads them in place (row stride `stride·cIn`).
-public func conv1d(input: UnsafePointer<Float>, frames: Int, inputChannels: Int, weight: WeightMatrix,
+package func conv1d(input: UnsafePointer<Float>, frames: Int, inputChannels: Int, weight: WeightMatrix,
                    bias: UnsafePointer<Float>?, stride: Int, output: UnsafeMutablePointer<Float>,
                    executor: ParallelExecutor) {
     precondition(weight.columns == 3 * inputChannels, "conv1d weight must have 3·inputChannels columns")

@@ -1,30 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A fixed-size, 64-byte aligned buffer of Floats for activations: allocated once, reused across
 /// windows and tokens so that hot loops never touch the heap.
-public final class FloatBuffer: @unchecked Sendable {
-    public let count: Int
-    public let pointer: UnsafeMutablePointer<Float>
+package final class FloatBuffer: @unchecked Sendable {
+    package let count: Int
+    package let pointer: UnsafeMutablePointer<Float>
 
     /// For buffers whose size is small and fixed by a validated model (a failed allocation traps);
     /// buffers that grow with options or input use `init(count:purpose:)`.
-    public init(count: Int) {
+    package init(count: Int) {
         self.count = count
-        let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        var raw: UnsafeMutableRawPointer?
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            preconditionFailure("cannot allocate \(bytes) bytes for \(count) floats")
+        guard let raw = try? MemoryBudget.allocateBytes(max(count, 1) * MemoryLayout<Float>.stride, alignment: 64,
+                                                        for: "\(count) floats").baseAddress else {
+            preconditionFailure("cannot allocate \(count) floats")
         }
-        #else
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        #endif
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
@@ -34,11 +21,11 @@ public final class FloatBuffer: @unchecked Sendable {
     /// With `zeroed: false` the contents are unspecified and the pages are not touched (they count
     /// as resident memory only once written): for buffers always written before they are read.
     /// `streamed`: read in full by every decoding step (see `MemoryBudget.allocateStreamedBytes`).
-    public init(count: Int, purpose: @autoclosure () -> String, zeroed: Bool = true, streamed: Bool = false) throws {
+    package init(count: Int, purpose: @autoclosure () -> String, zeroed: Bool = true, streamed: Bool = false) throws(AllocationError) {
         self.count = count
         let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<Float>.stride)
         guard count >= 0, let bytes else {
-            throw AllocationError(bytes: nil, purpose: purpose(), physicalMemory: MemoryBudget.physicalMemory)
+            throw MemoryBudget.failure(nil, for: purpose())
         }
         let raw = streamed ? try MemoryBudget.allocateStreamedBytes(bytes, for: purpose())
                            : try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
@@ -50,38 +37,38 @@ public final class FloatBuffer: @unchecked Sendable {
         MemoryBudget.deallocate(UnsafeMutableRawPointer(pointer))
     }
 
-    public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+    package var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: pointer, count: count) }
 
     /// Gives the buffer's whole pages back to the system while keeping the allocation: resident
     /// memory drops now, and the pages come back, zeroed, when next written. For scratch whose
     /// contents are dead until the next full rewrite (the encoder's activations while the decoder
     /// runs). The contents become unspecified.
-    public func releasePages() {
+    package func releasePages() {
         releaseWholePages(UnsafeRawBufferPointer(start: pointer, count: count * MemoryLayout<Float>.stride))
     }
 
-    public subscript(i: Int) -> Float {
+    package subscript(i: Int) -> Float {
         get { pointer[i] }
         set { pointer[i] = newValue }
     }
 
-    public func toArray() -> [Float] { Array(buffer) }
+    package func toArray() -> [Float] { Array(buffer) }
 }
 
 /// A fixed-size, 64-byte aligned buffer of half-precision values (their bit patterns), for data
 /// that is written once and then streamed many times, where half the bytes means half the time:
 /// the decoder's cross-attention keys and values.
-public final class HalfBuffer: @unchecked Sendable {
-    public let count: Int
-    public let bits: UnsafeMutablePointer<UInt16>
+package final class HalfBuffer: @unchecked Sendable {
+    package let count: Int
+    package let bits: UnsafeMutablePointer<UInt16>
 
     /// Allocates `count` zeroed values; throws `AllocationError` naming `purpose` when it cannot.
     /// `streamed`: read in full by every decoding step (see `MemoryBudget.allocateStreamedBytes`).
-    public init(count: Int, purpose: @autoclosure () -> String, streamed: Bool = false) throws {
+    package init(count: Int, purpose: @autoclosure () -> String, streamed: Bool = false) throws(AllocationError) {
         self.count = count
         let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<UInt16>.stride)
         guard count >= 0, let bytes else {
-            throw AllocationError(bytes: nil, purpose: purpose(), physicalMemory: MemoryBudget.physicalMemory)
+            throw MemoryBudget.failure(nil, for: purpose())
         }
         let raw = streamed ? try MemoryBudget.allocateStreamedBytes(bytes, for: purpose())
                            : try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
@@ -93,25 +80,10 @@ public final class HalfBuffer: @unchecked Sendable {
         MemoryBudget.deallocate(UnsafeMutableRawPointer(bits))
     }
 
-    public var raw: UnsafeRawPointer { UnsafeRawPointer(bits) }
+    package var raw: UnsafeRawPointer { UnsafeRawPointer(bits) }
 
     /// Value `i` as a float (exact).
-    public subscript(i: Int) -> Float { HalfPrecision.float(fromBits: bits[i]) }
-}
-
-/// Hands the whole pages inside `range` back to the system (`madvise(MADV_DONTNEED)`): anonymous
-/// memory reads back as zeros, a file mapping reads back from the file. Partial pages at the edges
-/// are kept.
-func releaseWholePages(_ range: UnsafeRawBufferPointer) {
-    #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-    guard let start = range.baseAddress else { return }
-    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-    guard page > 0 else { return }
-    let first = (Int(bitPattern: start) + page - 1) / page * page
-    let end = (Int(bitPattern: start) + range.count) / page * page
-    guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
-    _ = madvise(address, end - first, MADV_DONTNEED)
-    #endif
+    package subscript(i: Int) -> Float { HalfPrecision.float(fromBits: bits[i]) }
 }
 
 /// `x[i] += y[i]` — the residual connections.

@@ -1,6 +1,6 @@
 /// GELU in its exact form, in place: `x ← x · Φ(x) = ½·x·(1 + erf(x/√2))`, as Whisper's MLP uses it
 /// (not the tanh approximation). Pieces of 4096 values go to the threads.
-public func gelu(_ x: UnsafeMutablePointer<Float>, count: Int, executor: ParallelExecutor = .serial) {
+package func gelu(_ x: UnsafeMutablePointer<Float>, count: Int, executor: ParallelExecutor = .serial) {
     let pieceSize = 4096
     let pieces = (count + pieceSize - 1) / pieceSize
     executor.forEach(pieces) { piece in

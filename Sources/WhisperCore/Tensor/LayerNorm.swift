@@ -1,7 +1,7 @@
 /// Layer normalization of `rows` independent rows of `width` floats:
 /// `y = (x − mean) / √(variance + ε) · gamma + beta`, the variance being the biased one (÷ width),
 /// as in PyTorch's `LayerNorm`. `output` may be `input` (in place).
-public func layerNorm(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int, width: Int,
+package func layerNorm(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int, width: Int,
                       gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, epsilon: Float = 1e-5,
                       executor: ParallelExecutor = .serial) {
     guard rows > 0, width > 0 else { return }

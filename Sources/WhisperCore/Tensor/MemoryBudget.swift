@@ -1,78 +1,27 @@
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Checked allocation of the engine's large buffers: sizes are multiplied with overflow checks,
-/// compared with the machine's physical memory, and allocated with an allocator that reports
-/// failure (instead of Swift's, which traps) — each failure becomes an `AllocationError` that says
-/// how many bytes were needed and for what.
+/// compared with the memory the host says the process may still use, and allocated with the
+/// host's allocator, which reports failure (Swift's traps) — each failure becomes an
+/// `AllocationError` that says how many bytes were needed and for what.
 ///
-/// The ceiling is the memory the process may have — physical memory, or the cgroup's limit (a
-/// container) when lower — less what the process already holds: Linux would accept a larger
-/// request, then kill the process when the pages are touched. So a run is bounded as a whole,
-/// not buffer by buffer: two buffers that each fit but together do not are refused too.
-public enum MemoryBudget {
-    /// Fixes glibc's mmap threshold at 1 MB, so every large block is mapped on allocation and
-    /// unmapped on release. By default glibc raises the threshold to the size of each large block
-    /// freed (up to 32 MB), after which the engine's per-window buffers came from the heap; mixed
-    /// with the results that accumulate over a recording, they fragmented it and memory grew with
-    /// the audio's length (about 4 MB a minute with the real tiny.en). Run once, before the first
-    /// model is loaded; a no-op elsewhere.
-    public static let configureAllocator: Void = {
-        #if canImport(Glibc)
-        // mallopt is in <malloc.h>, which the Glibc module does not import; M_MMAP_THRESHOLD is -3.
-        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") {
-            _ = unsafeBitCast(symbol, to: Mallopt.self)(-3, 1 << 20)
-        }
-        #endif
-    }()
-
-    /// The memory this process may use in bytes: physical memory, or the cgroup limit when lower.
-    public static var physicalMemory: Int {
-        let physical = Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        guard let limit = cgroupLimit, limit > 0 else { return physical }
-        return physical > 0 ? min(physical, limit) : limit
-    }
-
-    /// The memory limit of the process's cgroup (v2 `memory.max`, v1 `memory.limit_in_bytes`), if any.
-    static let cgroupLimit: Int? = {
-        for path in ["/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { continue }
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if value == "max" { return nil }
-            // cgroup v1 writes a huge number (about 2^63) for "no limit".
-            if let bytes = Int(value), bytes < Int.max / 2 { return bytes }
-        }
-        return nil
-    }()
+/// The ceiling is the memory the process may have less what it already holds: Linux would accept
+/// a larger request, then kill the process when the pages are touched. So a run is bounded as a
+/// whole, not buffer by buffer. Without a host (`Host.install`) only overflow is caught.
+package enum MemoryBudget {
+    /// The memory this process may use in bytes, 0 when unknown.
+    package static var physicalMemory: Int { Host.system?.memoryLimit ?? 0 }
 
     /// Bytes the process holds in memory now (resident set), 0 where unknown.
-    public static var residentBytes: Int {
-        #if os(Linux)
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-        #else
-        return 0
-        #endif
-    }
+    package static var residentBytes: Int { Host.system?.residentBytes ?? 0 }
 
     /// Bytes for `count` elements of `elementBytes` each, nil when the product overflows.
-    public static func byteCount(_ count: Int, elementBytes: Int) -> Int? {
+    package static func byteCount(_ count: Int, elementBytes: Int) -> Int? {
         guard count >= 0, elementBytes >= 0 else { return nil }
         let (bytes, overflow) = count.multipliedReportingOverflow(by: elementBytes)
         return overflow ? nil : bytes
     }
 
     /// The product of `factors`, nil when it overflows (or a factor is negative).
-    public static func product(_ factors: [Int]) -> Int? {
+    package static func product(_ factors: [Int]) -> Int? {
         var result = 1
         for f in factors {
             guard f >= 0 else { return nil }
@@ -83,90 +32,60 @@ public enum MemoryBudget {
         return result
     }
 
+    /// The error for `bytes` (nil: an overflowed size) needed for `purpose`.
+    static func failure(_ bytes: Int?, for purpose: String) -> AllocationError {
+        let memory = physicalMemory
+        return AllocationError(bytes: bytes, purpose: purpose, physicalMemory: memory > 0 ? memory : nil)
+    }
+
     /// Throws `AllocationError` when `bytes` (nil: an overflowed size) cannot fit beside what the
     /// process already holds in the memory it may use.
-    public static func require(bytes: Int?, for purpose: @autoclosure () -> String) throws {
+    package static func require(bytes: Int?, for purpose: @autoclosure () -> String) throws(AllocationError) {
         let memory = physicalMemory
-        let available = memory - residentBytes
-        guard let bytes, bytes >= 0, memory <= 0 || bytes <= available else {
-            throw AllocationError(bytes: bytes, purpose: purpose(), physicalMemory: memory > 0 ? memory : nil)
+        guard let bytes, bytes >= 0, memory <= 0 || bytes <= memory - residentBytes else {
+            throw failure(bytes, for: purpose())
         }
     }
 
     /// Allocates `count` bytes aligned to `alignment` (a power of two), uninitialised; release with
     /// `deallocate`. Throws `AllocationError` when the size is implausible or the allocator refuses.
-    static func allocateBytes(_ count: Int, alignment: Int,
-                              for purpose: @autoclosure () -> String) throws -> UnsafeMutableRawBufferPointer {
+    /// `streamed`: a buffer every decoding step reads in full (the decoder's weights, the
+    /// cross-attention cache), which a host may place in huge pages.
+    package static func allocateBytes(_ count: Int, alignment: Int, streamed: Bool = false,
+                              for purpose: @autoclosure () -> String) throws(AllocationError) -> UnsafeMutableRawBufferPointer {
         try require(bytes: count, for: purpose())
         let size = max(count, 1)
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        var pointer: UnsafeMutableRawPointer?
-        guard posix_memalign(&pointer, max(alignment, MemoryLayout<Int>.size), size) == 0, let pointer else {
-            throw AllocationError(bytes: count, purpose: purpose(), physicalMemory: physicalMemory)
+        let alignment = max(alignment, MemoryLayout<Int>.size)
+        guard let host = Host.system else {
+            return UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer.allocate(byteCount: size, alignment: alignment),
+                                                 count: count)
+        }
+        guard let pointer = host.allocate(byteCount: size, alignment: alignment, streamed: streamed) else {
+            throw failure(count, for: purpose())
         }
         return UnsafeMutableRawBufferPointer(start: pointer, count: count)
-        #else
-        return UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: alignment)
-        #endif
     }
 
-    /// Bytes of a transparent huge page on Linux (x86-64, and arm64 with 4 KB pages).
-    static let hugePageBytes = 2 << 20
+    /// `allocateBytes` for a buffer that every decoding step reads in full.
+    package static func allocateStreamedBytes(_ count: Int, for purpose: @autoclosure () -> String) throws(AllocationError) -> UnsafeMutableRawBufferPointer {
+        try allocateBytes(count, alignment: 64, streamed: true, for: purpose())
+    }
 
-    /// `allocateBytes` for a buffer that every decoding step reads in full (the decoder's weights,
-    /// the cross-attention cache): on Linux, whole 2 MB pages marked for transparent huge pages.
-    /// A tiny token reads about 66 MB, which in 4 KB pages is 16,000 pages and as many page-table
-    /// walks; from huge pages the logits product ran about 8 % faster and cross-attention about 13 %
-    /// (medians of alternating runs). Costs at most one partly used 2 MB page per buffer.
-    ///
-    /// The pages are mapped directly (mmap) and unmapped on release, never taken from malloc's heap:
-    /// these buffers are released and made again for every 30 s window, and glibc, which raises its
-    /// mmap threshold after the first such free, then served them from the heap with 2 MB alignment,
-    /// fragmenting it — memory grew by about 4 MB per minute of audio.
-    static func allocateStreamedBytes(_ count: Int, for purpose: @autoclosure () -> String) throws -> UnsafeMutableRawBufferPointer {
-        #if os(Linux)
-        try require(bytes: count, for: purpose())
-        let rounded = (max(count, 1) + hugePageBytes - 1) / hugePageBytes * hugePageBytes
-        let mapped = rounded + hugePageBytes
-        guard let raw = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              raw != MAP_FAILED else {
-            throw AllocationError(bytes: count, purpose: purpose(), physicalMemory: physicalMemory)
+    /// Bytes of a huge page (2 MiB on Linux, x86-64 and arm64 with 4 KB pages): hosts may put streamed
+    /// buffers in such pages, and the decoder sizes its pieces of them in these units.
+    package static let hugePageBytes = 2 << 20
+
+    /// Releases memory from `allocateBytes`.
+    package static func deallocate(_ pointer: UnsafeMutableRawPointer) {
+        if let host = Host.system {
+            host.deallocate(pointer)
+        } else {
+            pointer.deallocate()
         }
-        // Keep the 2 MB-aligned part; give back what lies before and after it.
-        let address = Int(bitPattern: raw)
-        let aligned = (address + hugePageBytes - 1) / hugePageBytes * hugePageBytes
-        let head = aligned - address
-        if head > 0 { munmap(raw, head) }
-        let tail = mapped - head - rounded
-        let start = raw + head
-        if tail > 0 { munmap(start + rounded, tail) }
-        _ = madvise(start, rounded, Int32(MADV_HUGEPAGE))
-        mappingsLock.lock()
-        mappings[start] = rounded
-        mappingsLock.unlock()
-        return UnsafeMutableRawBufferPointer(start: start, count: count)
-        #else
-        return try allocateBytes(count, alignment: 64, for: purpose())
-        #endif
     }
+}
 
-    /// Buffers of `allocateStreamedBytes`: start → mapped length.
-    nonisolated(unsafe) private static var mappings: [UnsafeMutableRawPointer: Int] = [:]
-    private static let mappingsLock = NSLock()
-
-    /// Releases memory from `allocateBytes` or `allocateStreamedBytes`.
-    static func deallocate(_ pointer: UnsafeMutableRawPointer) {
-        mappingsLock.lock()
-        let mapped = mappings.removeValue(forKey: pointer)
-        mappingsLock.unlock()
-        if let mapped {
-            munmap(pointer, mapped)
-            return
-        }
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-        free(pointer)
-        #else
-        pointer.deallocate()
-        #endif
-    }
+/// Hands the whole pages inside `range` back to the system (see `HostSystem.releasePages`).
+func releaseWholePages(_ range: UnsafeRawBufferPointer) {
+    Host.system?.releasePages(range)
 }

@@ -1,37 +1,34 @@
-import Dispatch
-import Foundation
-
 /// Runs independent pieces of work on up to `threads` threads.
 ///
 /// Work is always split into the same pieces whatever the thread count, and each piece writes
-/// only its own outputs, so results never depend on how many threads ran them. Pieces are handed
-/// out one at a time to whichever thread is free (a busy machine may stall one thread; the others
-/// then take over its share). Short loops go to a persistent `WorkerPool` where available (Dispatch
-/// otherwise). With one thread the loop runs inline: the engine needs no threads at all (as on WASI).
+/// only its own outputs, so results never depend on how many threads ran them. The threads come
+/// from a `ParallelPool` that a platform layer supplies (WhisperPlatform's persistent worker
+/// pool); without one, or with one thread, every loop runs inline: the engine itself needs no
+/// threads at all (as on WASI).
 public struct ParallelExecutor: Sendable {
     public let threads: Int
+    /// Where the pieces run when `threads` > 1.
+    public let pool: (any ParallelPool)?
 
-    public init(threads: Int) {
-        self.threads = max(1, threads)
+    public init(threads: Int, pool: (any ParallelPool)?) {
+        self.threads = pool == nil ? 1 : max(1, threads)
+        self.pool = pool
     }
 
-    public static let serial = ParallelExecutor(threads: 1)
+    public static let serial = ParallelExecutor(threads: 1, pool: nil)
 
     /// Calls `body(i)` for every `i` in `0..<count`, spread over the threads.
     @inline(__always)
     public func forEach(_ count: Int, _ body: (Int) -> Void) {
-        if threads == 1 || count <= 1 {
+        guard threads > 1, count > 1, let pool else {
             for i in 0..<count { body(i) }
             return
         }
-        let workers = min(threads, count)
-        if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) {
-            if WorkerPool.shared.run(count, helpers: workers - 1, body) { return }
-        }
-        let counter = WorkCounter(count: count)
         withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let i = counter.next() { body(i) }
+            withUnsafePointer(to: body) { pointer in
+                pool.run(count, helpers: min(threads, count) - 1, context: UnsafeRawPointer(pointer)) { context, i in
+                    context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(i)
+                }
             }
         }
     }
@@ -41,19 +38,15 @@ public struct ParallelExecutor: Sendable {
     /// boxed on the heap at every call; the decoder's per-token loops use this form instead.)
     @inline(__always)
     func forEach<Loop: ParallelLoop>(_ count: Int, _ loop: Loop) {
-        if threads == 1 || count <= 1 {
+        guard threads > 1, count > 1, let pool else {
             for i in 0..<count { loop.run(i) }
             return
         }
-        if #available(macOS 15, iOS 18, tvOS 18, watchOS 11, visionOS 2, *) {
-            let ran = withUnsafePointer(to: loop) { pointer in
-                WorkerPool.shared.run(count, helpers: min(threads, count) - 1, context: UnsafeRawPointer(pointer)) { context, i in
-                    context.assumingMemoryBound(to: Loop.self).pointee.run(i)
-                }
+        withUnsafePointer(to: loop) { pointer in
+            pool.run(count, helpers: min(threads, count) - 1, context: UnsafeRawPointer(pointer)) { context, i in
+                context.assumingMemoryBound(to: Loop.self).pointee.run(i)
             }
-            if ran { return }
         }
-        forEach(count) { loop.run($0) }
     }
 
     /// Calls `body(i, workspace)` for every `i` in `0..<count`, where `workspace` is a buffer of
@@ -63,43 +56,27 @@ public struct ParallelExecutor: Sendable {
                         _ body: (Int, UnsafeMutablePointer<Float>) -> Void) {
         guard count > 0 else { return }
         let size = max(1, workspaceFloats)
-        if threads == 1 || count == 1 {
+        guard threads > 1, count > 1, let pool else {
             let workspace = UnsafeMutablePointer<Float>.allocate(capacity: size)
             defer { workspace.deallocate() }
             for i in 0..<count { body(i, workspace) }
             return
         }
-        let workers = min(threads, count)
-        let counter = WorkCounter(count: count)
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                let workspace = UnsafeMutablePointer<Float>.allocate(capacity: size)
-                defer { workspace.deallocate() }
-                while let i = counter.next() { body(i, workspace) }
-            }
-        }
+        pool.run(count, workers: min(threads, count), workspaceFloats: size, body)
     }
+}
+
+/// Threads for `ParallelExecutor`, supplied by a platform layer.
+public protocol ParallelPool: AnyObject, Sendable {
+    /// Runs `invoke(context, i)` for every `i` in `0..<count` on the calling thread and up to
+    /// `helpers` other threads; returns when every piece has completed.
+    func run(_ count: Int, helpers: Int, context: UnsafeRawPointer, _ invoke: @escaping (UnsafeRawPointer, Int) -> Void)
+    /// Runs `body(i, workspace)` for every `i` in `0..<count` on up to `workers` threads, each with
+    /// its own workspace of `workspaceFloats` floats.
+    func run(_ count: Int, workers: Int, workspaceFloats: Int, _ body: (Int, UnsafeMutablePointer<Float>) -> Void)
 }
 
 /// The body of a parallel loop as a value: what the pieces read and write, and how to run piece `index`.
 protocol ParallelLoop {
     func run(_ index: Int)
-}
-
-/// Hands out the indices 0..<count, each exactly once, to concurrent callers.
-private final class WorkCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var nextIndex = 0
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    @inline(__always)
-    func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard nextIndex < count else { return nil }
-        nextIndex += 1
-        return nextIndex - 1
-    }
 }

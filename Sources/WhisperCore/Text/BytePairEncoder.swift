@@ -17,7 +17,7 @@ struct BytePairEncoder: Sendable {
     private let byteRanks: [Int]
 
     /// `tokens[i]` is the byte string of rank `i`. Throws if a single byte has no token.
-    init(tokens: ArraySlice<[UInt8]>) throws {
+    init(tokens: ArraySlice<[UInt8]>) throws(TokenizerError) {
         var ranks: [ArraySlice<UInt8>: Int] = [:]
         ranks.reserveCapacity(tokens.count)
         for (rank, bytes) in zip(0..., tokens) where ranks[bytes[...]] == nil {

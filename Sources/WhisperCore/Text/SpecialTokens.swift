@@ -49,7 +49,7 @@ public struct SpecialTokens: Equatable, Sendable {
 
     /// Lays out the special tokens for a vocabulary of `vocabularySize` tokens (the header's
     /// `n_vocab`). Throws when the size fits none of Whisper's vocabularies.
-    public init(vocabularySize: Int) throws {
+    public init(vocabularySize: Int) throws(TokenizerError) {
         let multilingual = vocabularySize >= 51865
         // The multilingual vocabulary has one more ordinary token than GPT-2's.
         let textTokens = multilingual ? 50257 : 50256

@@ -22,7 +22,7 @@ public struct Tokenizer: Sendable {
     ///   - vocabularySize: the header's `n_vocab`, special tokens included.
     /// - Throws: `TokenizerError` if the size fits no Whisper vocabulary, the list is longer than
     ///   it, or a single byte has no token (byte-level BPE could not encode every text).
-    public init(vocabulary: [[UInt8]], vocabularySize: Int) throws {
+    public init(vocabulary: [[UInt8]], vocabularySize: Int) throws(TokenizerError) {
         let special = try SpecialTokens(vocabularySize: vocabularySize)
         guard vocabulary.count <= vocabularySize else {
             throw TokenizerError.tooManyTokens(listed: vocabulary.count, vocabularySize: vocabularySize)

@@ -30,7 +30,7 @@ public struct AlignmentHeads: Equatable, Sendable {
     init(_ pairs: [(Int, Int)]) { self.pairs = pairs.map { (layer: $0.0, head: $0.1) } }
 
     /// The layers that hold at least one alignment head.
-    var layers: [Int] { Array(Set(pairs.map(\.layer))).sorted() }
+    var layers: [Int] { Array(Set(pairs.map({ $0.layer }))).sorted() }
 
     /// Published heads by (text layers, text heads, state, English-only, vocabulary size).
     static let published: [(layers: Int, heads: Int, state: Int, english: Bool, vocab: Int?, AlignmentHeads)] = [

@@ -1,6 +1,6 @@
 /// A word and where it is spoken: times in seconds from the start of the recording, and the mean
 /// probability of its tokens when they were decoded.
-public struct WordTiming: Sendable, Equatable, Codable {
+public struct WordTiming: Sendable, Equatable {
     public var word: String
     public var start: Double
     public var end: Double
@@ -25,7 +25,7 @@ enum WordAlignment {
     /// `cache` is a one-slot key/value cache, reused from window to window.
     static func align(textTokens: [Int], startSequence: [Int], frameCount: Int, decoder: TextDecoder,
                       cross: CrossAttentionCache, cache: KeyValueCache, heads: AlignmentHeads, tokenizer: Tokenizer,
-                      executor: ParallelExecutor) throws -> [WordTiming] {
+                      executor: ParallelExecutor) throws(AllocationError) -> [WordTiming] {
         guard !textTokens.isEmpty else { return [] }
         let specials = tokenizer.specialTokens
         let tokens = startSequence + [specials.noTimestamps] + textTokens + [specials.endOfText]
@@ -49,8 +49,8 @@ enum WordAlignment {
                 let row = UnsafeBufferPointer(rebasing: logits[(i * nVocab)..<(i * nVocab + eot)])
                 let top = row.max() ?? 0
                 var sum = 0.0
-                for x in row { sum += _exp(Double(x - top)) }
-                probabilities.append(_exp(Double(logits[i * nVocab + token] - top)) / sum)
+                for x in row { sum += ScalarMath.exp(Double(x - top)) }
+                probabilities.append(ScalarMath.exp(Double(logits[i * nVocab + token] - top)) / sum)
             }
             return (probabilities, queries)
         }
@@ -90,7 +90,7 @@ enum WordAlignment {
                             p += 16
                         }
                         while p < positions {
-                            let e = Float(_exp(Double(out[p] - top)))
+                            let e = Float(ScalarMath.exp(Double(out[p] - top)))
                             out[p] = e
                             sum += e
                             p += 1
@@ -221,7 +221,7 @@ enum WordAlignment {
             }
         }
         path.reverse()
-        return (path.map(\.0), path.map(\.1))
+        return (path.map({ $0.0 }), path.map({ $0.1 }))
     }
 
     /// Words and their tokens as OpenAI's tokenizer splits them for word timing (languages with
@@ -251,7 +251,7 @@ enum WordAlignment {
             let withSpace = text.hasPrefix(" ")
             let trimmed = text.trimmingWhitespace()
             // As Python's `text.strip() in string.punctuation`: a substring test (the empty string included).
-            let punctuation = trimmed.isEmpty || asciiPunctuation.contains(trimmed)
+            let punctuation = trimmed.isEmpty || asciiPunctuation.containsSubstring(trimmed)
             if special || withSpace || punctuation || words.isEmpty {
                 words.append(text)
                 wordTokens.append(group)
@@ -266,3 +266,8 @@ enum WordAlignment {
     /// Python's `string.punctuation`.
     static let asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 }
+
+#if !hasFeature(Embedded)
+// Codable needs runtime reflection, which Embedded Swift does not have.
+extension WordTiming: Codable {}
+#endif

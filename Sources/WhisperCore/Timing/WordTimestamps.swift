@@ -9,7 +9,7 @@ public enum WordTimestamps {
     static let sentenceEndMarks = ".。!！?？"
 
     /// Python's `a in b` for strings: a substring test, which the empty string passes.
-    static func pythonIn(_ a: String, _ b: String) -> Bool { a.isEmpty || b.contains(a) }
+    static func pythonIn(_ a: String, _ b: String) -> Bool { a.isEmpty || b.containsSubstring(a) }
 
     static func merge(_ alignment: inout [WordTiming], prepended: String, appended: String) {
         // Prepended punctuation joins the following word.

@@ -1,5 +1,5 @@
 /// A stretch of the recording and what was said in it.
-public struct Segment: Sendable, Equatable, Codable {
+public struct Segment: Sendable, Equatable {
     /// Start and end, in seconds from the beginning of the recording.
     public var start: Double
     public var end: Double
@@ -47,7 +47,7 @@ public struct TranscriptionResult: Sendable {
     public var timings: Timings
 
     /// The transcript as one string.
-    public var text: String { segments.map(\.text).joined() }
+    public var text: String { segments.map({ $0.text }).joined() }
 }
 
 /// Where the time went, in seconds.
@@ -64,3 +64,8 @@ public struct Timings: Sendable, Equatable {
 
     public init() {}
 }
+
+#if !hasFeature(Embedded)
+// Codable needs runtime reflection, which Embedded Swift does not have.
+extension Segment: Codable {}
+#endif

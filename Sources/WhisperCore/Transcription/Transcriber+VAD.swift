@@ -1,12 +1,10 @@
-import Foundation
-
 extension Transcriber {
     /// Transcription with voice activity detection (`options.vad`): the speech of the selected part
     /// of the recording is found, packed together (`SpeechTimeline`) and transcribed; every segment's
     /// start and end are mapped back onto the original recording before it is reported. No speech:
     /// no segments.
     func transcribeSpeechOnly(samples: [Float], options: TranscriptionOptions, vad: VADOptions,
-                              onSegment: ((Segment) -> Void)?) throws -> TranscriptionResult {
+                              onSegment: ((Segment) -> Void)?) throws(WhisperError) -> TranscriptionResult {
         // Offset and duration select part of the recording, as without VAD.
         let rate = Double(Self.sampleRate)
         let first = min(samples.count, max(0, Int((options.offset * rate).rounded())))
@@ -17,11 +15,13 @@ extension Transcriber {
         let clip = Array(samples[first..<last])
         let baseTime = Double(first) / rate
 
-        let clock = Date()
-        let detector = SileroVAD(model: try vad.loadModel())
+        let clock = Host.seconds()
+        let model: SileroVADModel
+        do { model = try vad.loadModel() } catch { throw .vadModel(error) }
+        let detector = SileroVAD(model: model)
         let speech = SpeechSegments.detect(in: clip, vad: detector, parameters: vad.parameters, executor: executor)
         let timeline = SpeechTimeline(samples: clip, segments: speech, overlap: vad.parameters.samplesOverlap)
-        let vadTime = -clock.timeIntervalSinceNow
+        let vadTime = Host.seconds() - clock
 
         func mapped(_ segment: Segment) -> Segment {
             var segment = segment

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Transcribes recordings of any length with a loaded model: OpenAI's `transcribe()` seek loop.
 ///
 /// The log-mel spectrogram of the whole recording is cut into 30-second windows (read one at a time
@@ -14,43 +12,45 @@ import Foundation
 public final class Transcriber: @unchecked Sendable {
     public let model: WhisperModel
     public let tokenizer: Tokenizer
-    public let encoder: AudioEncoder
-    public let decoder: TextDecoder
+    /// The encoder and decoder, with their buffers (this transcriber's own).
+    public let network: WhisperNetwork
+    public var encoder: AudioEncoder { network.encoder }
+    public var decoder: TextDecoder { network.decoder }
     public let executor: ParallelExecutor
     private let windowDecoder: WindowDecoder
     /// Serializes use of the network: concurrent calls on one transcriber wait for each other
     /// (recursive: the seek loop detects the language through `detectLanguage(in:)`).
-    private let networkLock = NSRecursiveLock()
+    private let networkLock: (any HostLock)? = Host.system?.makeLock()
     /// The key/value cache of word alignment's pass, made on first use.
     private var alignmentKeyValues: KeyValueCache?
 
-    private func alignmentCache() throws -> KeyValueCache {
+    private func alignmentCache() throws(AllocationError) -> KeyValueCache {
         if let cache = alignmentKeyValues { return cache }
         let cache = try decoder.makeCache(slots: 1)
         alignmentKeyValues = cache
         return cache
     }
 
-    public static let sampleRate = 16_000
+    public static let sampleRate = WhisperAudio.sampleRate
     /// Samples between mel frames (10 ms).
-    public static let hopLength = 160
-    public static let windowFrames = 3000
+    public static let hopLength = WhisperAudio.hopLength
+    public static let windowFrames = WhisperAudio.framesPerWindow
 
-    public init(model: WhisperModel, threads: Int = 1) throws {
-        MemoryBudget.configureAllocator
+    /// A transcriber whose loops run on `executor` (one thread by default; `WhisperPlatform` adds
+    /// `init(model:threads:)` with its thread pool).
+    public init(model: WhisperModel, executor: ParallelExecutor = .serial) throws(AllocationError) {
         self.model = model
         tokenizer = model.tokenizer
-        encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: model.hyperparameters)
-        decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: model.hyperparameters)
-        executor = ParallelExecutor(threads: threads)
-        windowDecoder = try WindowDecoder(decoder: decoder, tokenizer: tokenizer, executor: executor)
+        network = try WhisperNetwork(weights: model.weights, hyperparameters: model.hyperparameters)
+        self.executor = executor
+        windowDecoder = try WindowDecoder(decoder: network.decoder, tokenizer: tokenizer, executor: executor)
         windowDecoder.modelPath = model.path
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.
     /// With `options.vad`, only the detected speech is transcribed (see `transcribeSpeechOnly`).
     public func transcribe(samples: [Float], options: TranscriptionOptions = TranscriptionOptions(),
-                           onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+                           onSegment: ((Segment) -> Void)? = nil) throws(WhisperError) -> TranscriptionResult {
         if let vad = options.vad {
             return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
         }
@@ -58,69 +58,34 @@ public final class Transcriber: @unchecked Sendable {
         let h = model.hyperparameters
         // Offset and duration select part of the recording; times stay relative to its start.
         let selected = SampleSelection(options: options).range(in: samples.count)
-        let clock = Date()
-        let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
-            .compute(samples: Array(samples[selected]), executor: executor)
-        timings.mel = -clock.timeIntervalSinceNow
+        let clock = Host.seconds()
+        let mel = try WhisperError.readingAudio { () throws(AudioError) in
+            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
+        }.compute(samples: Array(samples[selected]), executor: executor)
+        timings.mel = Host.seconds() - clock
         return try transcribe(windows: mel, startTime: Double(selected.lowerBound) / Double(Self.sampleRate),
-                              timings: timings, options: options, onSegment: onSegment)
-    }
-
-    /// Transcribes a WAV file of any length in bounded memory: the file is read and converted to
-    /// log-mel in one streaming pass (`SpooledMelSpectrogram`), then transcribed window by window.
-    /// The segments are those `transcribe(samples:)` gives for the file's samples, bit for bit.
-    /// (Set `options.collectsSegments` to false to keep the result from growing with the recording.)
-    public func transcribe(file path: String, options: TranscriptionOptions = TranscriptionOptions(),
-                           onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
-        try transcribe(stream: Mono16kStream(path: path), options: options, onSegment: onSegment)
-    }
-
-    /// Transcribes a stream of audio (a WAV file, a pipe, standard input) in bounded memory; see
-    /// `transcribe(file:)`. The stream is read to its end (or to `options.offset + options.duration`).
-    /// With `options.vad`, the selected audio is read into memory: voice activity detection needs it whole.
-    public func transcribe(stream: Mono16kStream, options: TranscriptionOptions = TranscriptionOptions(),
-                           onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
-        let selection = SampleSelection(options: options)
-        if options.vad != nil {
-            let end = selection.limit.map { selection.first + $0 }
-            var samples: [Float] = []
-            while end.map({ samples.count < $0 }) ?? true, let chunk = try stream.next() {
-                samples += chunk.prefix(end.map { $0 - samples.count } ?? chunk.count)
-            }
-            if stream.reader.framesRead == 0 { throw AudioError.noAudio(file: stream.reader.name) }
-            return try transcribe(samples: samples, options: options, onSegment: onSegment)
-        }
-        var timings = Timings()
-        let clock = Date()
-        let mel = try SpooledMelSpectrogram(
-            stream: stream, frontEnd: LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels),
-            skipping: selection.first, limit: selection.limit, executor: executor)
-        timings.mel = -clock.timeIntervalSinceNow
-        // A header without a single sample is not a recording (as `AudioLoader` says too).
-        if stream.reader.framesRead == 0 { throw AudioError.noAudio(file: stream.reader.name) }
-        return try transcribe(windows: mel, startTime: Double(mel.skippedSamples) / Double(Self.sampleRate),
                               timings: timings, options: options, onSegment: onSegment)
     }
 
     /// The seek loop over the spectrogram of the selected audio, which starts `startTime` seconds
     /// into the recording.
-    func transcribe(windows mel: some MelWindowSource, startTime baseTime: Double, timings: Timings,
-                    options: TranscriptionOptions, onSegment: ((Segment) -> Void)?) throws -> TranscriptionResult {
+    package func transcribe(windows mel: some MelWindowSource, startTime baseTime: Double, timings: Timings,
+                    options: TranscriptionOptions, onSegment: ((Segment) -> Void)?) throws(WhisperError) -> TranscriptionResult {
         // The encoder's and decoder's buffers and caches are this transcriber's: one call at a time.
-        networkLock.lock()
-        defer { networkLock.unlock() }
+        networkLock?.lock()
+        defer { networkLock?.unlock() }
         var timings = timings
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
         let contentFrames = mel.contentFrames
-        var clock = Date()
+        var clock = Host.seconds()
 
         let inputStride = Self.windowFrames / h.nAudioCtx            // mel frames per encoder frame: 2
         let timePrecision = Double(inputStride * Self.hopLength) / Double(Self.sampleRate)  // 0.02 s
         var seek = 0
         // The text so far, as far as a prompt can use it (bounded: the decoder keeps nTextCtx/2 − 1 tokens).
         var history = PromptHistory(capacity: h.nTextCtx / 2)
-        if let prompt = options.initialPrompt?.trimmingCharacters(in: .whitespaces), !prompt.isEmpty {
+        if let prompt = options.initialPrompt?.trimmingWhitespace(keepingNewlines: true), !prompt.isEmpty {
             history.append(tokenizer.encode(" " + prompt))
         }
         var segments: [Segment] = []
@@ -129,9 +94,9 @@ public final class Transcriber: @unchecked Sendable {
         var language = specials.isMultilingual ? options.decoding.language : nil
         if specials.isMultilingual, language == nil {
             // Detected once, on the first 30 s of the spectrogram, as OpenAI's transcribe() does.
-            clock = Date()
+            clock = Host.seconds()
             language = try detectLanguage(in: mel).first?.language.code
-            timings.decode -= clock.timeIntervalSinceNow
+            timings.decode += Host.seconds() - clock
         }
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
         var lastSpeechTimestamp = 0.0
@@ -140,21 +105,25 @@ public final class Transcriber: @unchecked Sendable {
             let timeOffset = Double(seek * Self.hopLength) / Double(Self.sampleRate)
             let size = min(Self.windowFrames, contentFrames - seek)
             // The window's frames, zero-padded to 30 s.
-            clock = Date()
-            try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: seek, count: size, into: $0) }
-            timings.mel -= clock.timeIntervalSinceNow
-            clock = Date()
-            decoder.releaseWeightCopies()                             // made again by crossAttention
-            let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-            let cross = try decoder.crossAttention(features: features, executor: executor)
-            timings.encode -= clock.timeIntervalSinceNow
+            clock = Host.seconds()
+            try WhisperError.readingAudio { () throws(AudioError) in
+                try window.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) in
+                    try mel.readWindow(start: seek, count: size, into: buffer)
+                }
+            }
+            timings.mel += Host.seconds() - clock
+            clock = Host.seconds()
+            let cross = try WhisperError.allocating { () throws(AllocationError) in
+                try window.withUnsafeBufferPointer { (mel) throws(AllocationError) in try network.encodeWindow(mel, executor: executor) }
+            }
+            timings.encode += Host.seconds() - clock
 
-            clock = Date()
+            clock = Host.seconds()
             var prompt = history.prompt
             if let maxContext = options.maxTextContext { prompt = Array(prompt.suffix(max(0, maxContext))) }
             let result = try decodeWithFallback(cross: cross, prompt: prompt, options: options, language: language,
                                                 windowIndex: windowIndex)
-            timings.decode -= clock.timeIntervalSinceNow
+            timings.decode += Host.seconds() - clock
             timings.decodedTokens += result.tokens.count + 1
             timings.windows += 1
             windowIndex += 1
@@ -169,7 +138,7 @@ public final class Transcriber: @unchecked Sendable {
 
             let tokens = result.tokens
             let ratio = CompressionRatio.of(tokenizer.decode(tokens))
-            let probabilities = result.tokenLogProbs.map { Float(_exp(Double($0))) }
+            let probabilities = result.tokenLogProbs.map { Float(ScalarMath.exp(Double($0))) }
             func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
                 Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens[range]),
                         tokens: Array(tokens[range]),
@@ -210,13 +179,15 @@ public final class Transcriber: @unchecked Sendable {
             }
 
             if options.wordTimestamps {
-                clock = Date()
+                clock = Host.seconds()
                 let textTokens = current.flatMap { $0.tokens.filter { $0 < specials.endOfText } }
-                let alignment = try WordAlignment.align(
-                    textTokens: textTokens, startSequence: windowDecoder.startSequence(options: options.decoding, language: language)
-                        .filter { $0 != specials.noTimestamps },
-                    frameCount: size, decoder: decoder, cross: cross,
-                    cache: try alignmentCache(), heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
+                let startSequence = windowDecoder.startSequence(options: options.decoding, language: language)
+                    .filter { $0 != specials.noTimestamps }
+                let alignment = try WhisperError.allocating { () throws(AllocationError) in
+                    try WordAlignment.align(
+                        textTokens: textTokens, startSequence: startSequence, frameCount: size, decoder: decoder, cross: cross,
+                        cache: try alignmentCache(), heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
+                }
                 WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
                                      lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
                                      appended: options.appendPunctuations, eot: specials.endOfText)
@@ -227,7 +198,7 @@ public final class Transcriber: @unchecked Sendable {
                     }
                     lastSpeechTimestamp = lastWordEnd
                 }
-                timings.alignment -= clock.timeIntervalSinceNow
+                timings.alignment += Host.seconds() - clock
             }
 
             for var segment in current {
@@ -236,7 +207,7 @@ public final class Transcriber: @unchecked Sendable {
                 segment.start = max(segment.start, baseTime + timeOffset)
                 segment.end = max(segment.end, segment.start)
                 // Empty or zero-length segments keep their place but carry no text or tokens.
-                if segment.start == segment.end || segment.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                if segment.start == segment.end || segment.text.trimmingWhitespace().isEmpty {
                     segment.text = ""
                     segment.tokens = []
                     segment.tokenProbabilities = []
@@ -257,52 +228,40 @@ public final class Transcriber: @unchecked Sendable {
     /// The spoken language of the first 30 seconds (after `options.offset`), most likely first.
     /// Empty for English-only models.
     public func detectLanguage(samples: [Float], options: TranscriptionOptions = TranscriptionOptions())
-        throws -> [(language: Language, probability: Double)] {
+        throws(WhisperError) -> [(language: Language, probability: Double)] {
         let specials = tokenizer.specialTokens
         guard specials.isMultilingual else { return [] }
         let h = model.hyperparameters
         let first = SampleSelection(options: options).range(in: samples.count).lowerBound
         let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
-        let mel = try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
-            .compute(samples: clip, executor: executor)
+        let mel = try WhisperError.readingAudio { () throws(AudioError) in
+            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
+        }.compute(samples: clip, executor: executor)
         return try detectLanguage(in: mel)
     }
 
     /// Language probabilities from the first 3000 frames of a padded spectrogram (not zero-filled:
     /// a short recording's frames are followed by those of the appended silence), as OpenAI does.
-    func detectLanguage(in mel: some MelWindowSource) throws -> [(language: Language, probability: Double)] {
-        networkLock.lock()
-        defer { networkLock.unlock() }
+    func detectLanguage(in mel: some MelWindowSource) throws(WhisperError) -> [(language: Language, probability: Double)] {
+        networkLock?.lock()
+        defer { networkLock?.unlock() }
         var window = [Float](repeating: 0, count: mel.melCount * Self.windowFrames)
-        try window.withUnsafeMutableBufferPointer { try mel.readWindow(start: 0, count: Self.windowFrames, into: $0) }
-        decoder.releaseWeightCopies()
-        let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-        let cross = try decoder.crossAttention(features: features, executor: executor)
-        return try LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)
-    }
-
-    /// `detectLanguage(samples:)` for a WAV file, reading only as far as the first 30 seconds after
-    /// `options.offset`.
-    public func detectLanguage(file path: String, options: TranscriptionOptions = TranscriptionOptions())
-        throws -> [(language: Language, probability: Double)] {
-        guard tokenizer.specialTokens.isMultilingual else { return [] }
-        let stream = try Mono16kStream(path: path)
-        var toSkip = SampleSelection(options: options).first
-        let wanted = Self.windowFrames * Self.hopLength
-        var clip: [Float] = []
-        while clip.count < wanted, let chunk = try stream.next() {
-            let dropped = min(toSkip, chunk.count)
-            toSkip -= dropped
-            clip += chunk[dropped...].prefix(wanted - clip.count)
+        try WhisperError.readingAudio { () throws(AudioError) in
+            try window.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) in
+                try mel.readWindow(start: 0, count: Self.windowFrames, into: buffer)
+            }
         }
-        var clipOptions = options
-        clipOptions.offset = 0
-        return try detectLanguage(samples: clip, options: clipOptions)
+        return try WhisperError.allocating { () throws(AllocationError) in
+            let cross = try window.withUnsafeBufferPointer { (mel) throws(AllocationError) in
+                try network.encodeWindow(mel, executor: executor)
+            }
+            return try LanguageDetector(decoder: decoder, specials: tokenizer.specialTokens, executor: executor).detect(cross: cross)
+        }
     }
 
     /// Decodes a window at the first temperature whose result passes the checks.
     private func decodeWithFallback(cross: CrossAttentionCache, prompt: [Int], options: TranscriptionOptions,
-                                    language: String?, windowIndex: Int) throws -> DecodingResult {
+                                    language: String?, windowIndex: Int) throws(WhisperError) -> DecodingResult {
         let temperatures = options.temperatures.isEmpty ? [0] : options.temperatures
         var result: DecodingResult?
         for (attempt, temperature) in temperatures.enumerated() {

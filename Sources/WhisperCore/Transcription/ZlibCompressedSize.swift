@@ -6,14 +6,14 @@
 /// (``ZlibLazyMatcher``) and from the coding it picks for each block (``DeflateBlock``): stored
 /// blocks start on a byte boundary, Huffman-coded blocks follow bit after bit, and the stream ends
 /// on a byte boundary. No bits are written; they are only counted.
-public enum ZlibCompressedSize {
+package enum ZlibCompressedSize {
     /// zlib's stream header: compression method and window, flags (level) with check bits.
     static let headerBytes = 2
     /// The Adler-32 checksum after the stream.
     static let trailerBytes = 4
 
     /// The length of `zlib.compress(bytes, 6)`.
-    public static func byteCount(of bytes: [UInt8]) -> Int {
+    package static func byteCount(of bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { headerBytes + deflateByteCount($0) + trailerBytes }
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A weight matrix with each row padded by zeros to a multiple of 16 values, for `VADKernels`.
 struct PaddedRows: Sendable {
     let rows: Int
@@ -111,7 +109,7 @@ public final class SileroVAD {
         convolutions = model.encoder.map {
             PaddedRows($0.weights, rows: $0.shape.outputChannels, length: $0.shape.inputChannels * $0.shape.kernelSize)
         }
-        convolutionBiases = model.encoder.map(\.bias)
+        convolutionBiases = model.encoder.map({ $0.bias })
         inputWeights = PaddedRows(model.lstmInputWeights, rows: h.gateCount, length: h.lstmInputSize)
         inputBias = zip(model.lstmInputBias, model.lstmHiddenBias).map { $0 + $1 }
         hiddenWeights = PaddedRows(model.lstmHiddenWeights, rows: h.gateCount, length: h.lstmHiddenSize)
@@ -274,10 +272,10 @@ public final class SileroVAD {
         for k in 0..<size {
             let input = VADKernels.sigmoid(inputGates[k])
             let forget = VADKernels.sigmoid(inputGates[size + k])
-            let candidate = tanh(inputGates[2 * size + k])
+            let candidate = ScalarMath.tanh(inputGates[2 * size + k])
             let output = VADKernels.sigmoid(inputGates[3 * size + k])
             cell[k] = forget * cell[k] + input * candidate
-            hidden[k] = output * tanh(cell[k])
+            hidden[k] = output * ScalarMath.tanh(cell[k])
             outputInput[k] = HalfPrecision.rounded(max(0, hidden[k]))
         }
         let logit = outputWeights.withUnsafeBufferPointer { VADKernels.dot($0.baseAddress!, outputInput, stride) }

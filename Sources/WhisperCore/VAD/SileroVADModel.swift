@@ -41,7 +41,7 @@ public final class SileroVADModel: Sendable {
     public static let magic: UInt32 = 0x6767_6d6c
     public static let supportedModelType = "silero-16k"
     /// The sample rate the model was trained for.
-    public static let sampleRate = 16_000
+    public static let sampleRate = WhisperAudio.sampleRate
 
     public let path: String
     /// "silero-16k".
@@ -93,47 +93,48 @@ public final class SileroVADModel: Sendable {
         return shapes
     }
 
-    public convenience init(path: String) throws {
-        let file: MappedFile
+    /// Loads the file at `path` through the installed host (`Host`).
+    public convenience init(loading path: String) throws(VADModelError) {
+        guard let host = Host.system else {
+            throw VADModelError(path: path, reason: .cannotOpen("no file system: no host is installed"))
+        }
+        let file: any ModelBytes
         do {
-            file = try MappedFile(path: path)
-        } catch let error as ModelLoadError {
-            if case .cannotOpen(let why) = error.reason {
-                throw VADModelError(path: path, reason: .cannotOpen(why))
-            }
-            throw VADModelError(path: path, reason: .cannotOpen(error.description))
+            file = try host.mapFile(path)
+        } catch {
+            throw VADModelError(path: path, reason: .cannotOpen(error.reason))
         }
         try self.init(file: file)
     }
 
-    public init(file: MappedFile) throws {
+    public init(file: any ModelBytes) throws(VADModelError) {
         let path = file.path
         self.path = path
         var reader = ByteReader(bytes: file.bytes, path: path)
         // ByteReader reports running off the end as a ModelLoadError; say it as a VAD model error.
-        func read<T>(_ body: (inout ByteReader) throws -> T) throws -> T {
+        func read<T>(_ body: (inout ByteReader) throws(ModelLoadError) -> T) throws(VADModelError) -> T {
             do {
                 return try body(&reader)
-            } catch let error as ModelLoadError {
+            } catch {
                 if case .truncated(let what, let offset) = error.reason {
                     throw VADModelError(path: path, reason: .truncated(whileReading: what, offset: offset))
                 }
-                throw error
+                throw VADModelError(path: path, reason: .cannotOpen(error.description))
             }
         }
-        func int(_ what: String) throws -> Int { Int(try read { try $0.int32(what) }) }
+        func int(_ what: String) throws(VADModelError) -> Int { Int(try read { (r: inout ByteReader) throws(ModelLoadError) in try r.int32(what) }) }
         func invalid(_ name: String, _ value: Int) -> VADModelError {
             VADModelError(path: path, reason: .invalidHyperparameter(name: name, value: value))
         }
 
         // Header.
-        let magic = try read { try $0.uint32("the magic number") }
+        let magic = try read { (r: inout ByteReader) throws(ModelLoadError) in try r.uint32("the magic number") }
         guard magic == Self.magic else {
             throw VADModelError(path: path, reason: .notAModelFile(magic: magic))
         }
         let typeLength = try int("the model type")
         guard (1...64).contains(typeLength) else { throw invalid("model type length", typeLength) }
-        modelType = String(decoding: try read { try $0.slice(typeLength, "the model type") }, as: UTF8.self)
+        modelType = String(decoding: try read { (r: inout ByteReader) throws(ModelLoadError) in try r.slice(typeLength, "the model type") }, as: UTF8.self)
         guard modelType == Self.supportedModelType else {
             throw VADModelError(path: path, reason: .unsupportedModelType(modelType))
         }
@@ -173,7 +174,7 @@ public final class SileroVADModel: Sendable {
             let headerOffset = reader.offset
             let nDims = try int("a tensor header")
             let nameLength = try int("a tensor header")
-            let rawType = try read { try $0.int32("a tensor header") }
+            let rawType = try read { (r: inout ByteReader) throws(ModelLoadError) in try r.int32("a tensor header") }
             guard (0...4).contains(nDims) else {
                 throw VADModelError(path: path, reason: .invalidTensorHeader("\(nDims) dimensions", offset: headerOffset))
             }
@@ -188,7 +189,7 @@ public final class SileroVADModel: Sendable {
                 }
                 dims.append(d)
             }
-            let name = String(decoding: try read { try $0.slice(nameLength, "a tensor name") }, as: UTF8.self)
+            let name = String(decoding: try read { (r: inout ByteReader) throws(ModelLoadError) in try r.slice(nameLength, "a tensor name") }, as: UTF8.self)
             guard let type = GGMLTensorType(rawValue: rawType) else {
                 throw VADModelError(path: path, reason: .unknownTensorType(tensor: name, type: rawType))
             }
@@ -214,7 +215,7 @@ public final class SileroVADModel: Sendable {
                 throw VADModelError(path: path, reason: .tensorOutOfBounds(
                     tensor: name, offset: dataOffset, bytes: byteCount, fileSize: file.bytes.count))
             }
-            let data = try read { try $0.slice(byteCount, "tensor \(name)") }
+            let data = try read { (r: inout ByteReader) throws(ModelLoadError) in try r.slice(byteCount, "tensor \(name)") }
             let floats: [Float] = (0..<count).map { i in
                 switch type {
                 case .f16:
@@ -223,7 +224,7 @@ public final class SileroVADModel: Sendable {
                     return Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
                 }
             }
-            guard floats.allSatisfy(\.isFinite) else {
+            guard floats.allSatisfy({ $0.isFinite }) else {
                 throw VADModelError(path: path, reason: .invalidWeights(tensor: name))
             }
             values[name] = floats

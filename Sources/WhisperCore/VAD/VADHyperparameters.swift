@@ -47,7 +47,7 @@ public struct VADHyperparameters: Sendable, Equatable {
     public var gateCount: Int { 4 * lstmHiddenSize }
 
     /// Checks that the network can run with these sizes; `path` names the file in the error.
-    func validate(path: String) throws {
+    func validate(path: String) throws(VADModelError) {
         func invalid(_ name: String, _ value: Int) -> VADModelError {
             VADModelError(path: path, reason: .invalidHyperparameter(name: name, value: value))
         }

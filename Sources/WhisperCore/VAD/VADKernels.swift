@@ -1,5 +1,3 @@
-import Foundation
-
 /// The few dense kernels the VAD network needs. The model is tiny (a 256-tap Fourier basis, 3-tap
 /// convolutions, one 128-wide LSTM), so these are plain SIMD dot products over rows padded with
 /// zeros to a multiple of 16 — no tails, no special cases.
@@ -86,5 +84,5 @@ enum VADKernels {
     }
 
     @inline(__always)
-    static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+    static func sigmoid(_ x: Float) -> Float { 1 / (1 + ScalarMath.exp(-x)) }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Voice activity detection before transcription (`TranscriptionOptions.vad`): only the detected
 /// speech is transcribed, and segment times are mapped back onto the original recording.
 public struct VADOptions: Sendable, Equatable {
@@ -39,17 +37,17 @@ public struct VADOptions: Sendable, Equatable {
 
     /// The model, loaded if need be. Throws `VADModelError` (`.noModelGiven` when the default
     /// location has no file).
-    public func loadModel() throws -> SileroVADModel {
+    public func loadModel() throws(VADModelError) -> SileroVADModel {
         switch model {
         case .loaded(let model):
             return model
         case .file(let path):
-            return try SileroVADModel(path: path)
+            return try SileroVADModel(loading: path)
         case .defaultLocation:
-            guard FileManager.default.fileExists(atPath: Self.defaultModelPath) else {
+            guard Host.system?.fileExists(Self.defaultModelPath) == true else {
                 throw VADModelError(path: Self.defaultModelPath, reason: .noModelGiven)
             }
-            return try SileroVADModel(path: Self.defaultModelPath)
+            return try SileroVADModel(loading: Self.defaultModelPath)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The JFK format variants, loaded and resampled to 16 kHz, against the 16-bit 16 kHz original.
 final class AudioLoaderTests: XCTestCase {

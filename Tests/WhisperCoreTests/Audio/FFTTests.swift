@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class FFTTests: XCTestCase {
     /// The DFT by its definition, in double precision.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class LogMelSpectrogramTests: XCTestCase {
     private func spectrogram(model: String) throws -> LogMelSpectrogram {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class SincResamplerTests: XCTestCase {
     private func sine(frequency: Double, rate: Int, count: Int, amplitude: Double = 0.5, phase: Double = 0.3) -> [Float] {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The streaming front end (`SpooledMelSpectrogram`) against `LogMelSpectrogram.compute` on the
 /// same samples in memory: every window bit for bit, whatever the selection, the sample rate or

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Replays the reference's decoding window by window with teacher forcing: feed the reference's
 /// prompt and tokens, and at every step check that our filtered logits choose the reference's token

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Language detection against the float64 reference's logits after `<|startoftranscript|>`.
 final class LanguageDetectionTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Each decoding strategy records, for every token it chose, the log-probability it had under the
 /// filtered distribution at that step: checked against a step-by-step recomputation, and against

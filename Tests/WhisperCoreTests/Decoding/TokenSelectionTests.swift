@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The selection of each beam's best next tokens (`BeamSearchDecoder.best`).
 final class BeamSelectionTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -116,7 +117,8 @@ final class FuzzRunner {
             switch outcome {
             case .accepted(let path):
                 outcomes["accepted: " + path, default: 0] += 1
-            case .refused(let error, let fileName):
+            case .refused(let thrown, let fileName):
+                let error = specific(thrown)
                 outcomes[Self.kind(of: error), default: 0] += 1
                 if !expectedErrorTypes.contains(where: { $0 == type(of: error) }) {
                     caseFindings.append(("untyped error", "\(type(of: error)): \(error)"))

@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Where the structures of a valid whisper.cpp GGML model file lie, found by walking it
 /// independently of the loader (so the fuzzer knows which bytes mean what).

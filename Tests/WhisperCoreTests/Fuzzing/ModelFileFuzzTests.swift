@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Fuzzes the GGML model loader: thousands of structure-aware mutations of valid model files, each
 /// parsed from memory (some through a file, which maps it), and — when the file still loads — its
@@ -11,6 +12,10 @@ import XCTest
 /// The fixed-seed run here is part of the suite; `make fuzz` runs many more cases with a fresh
 /// seed (`FUZZ_CASES`, `FUZZ_SEED`; `FUZZ_CASE=N` replays one case and prints its mutation).
 final class ModelFileFuzzTests: XCTestCase {
+    // Memory limits, files and the clock come from the platform host (installed by its entry points,
+    // but these tests may run before any of them).
+    override func setUp() { PlatformHost.install() }
+
     static let fileName = "fuzzed-model.bin"
 
     func testMutatedModelFilesLoadOrFailWithATypedError() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Fuzzes the Silero VAD model loader (`--vad-model`, a third file format from outside) with the
 /// GGML mutator over the VAD layout: header integers, tensor headers, records duplicated, swapped

@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Valid WAV files of many layouts for the fuzzer to start from.
 enum WAVSeeds {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Writes a GGML model's weights as the checkpoints other tools write — a Hugging Face
 /// `transformers` folder (safetensors) or a CTranslate2 folder (faster-whisper) — so that the

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `whisper-cli convert`'s importers: checkpoints written from the synthetic models in
 /// `../shared/models` (English-only, multilingual, v3's 128 mel bins) as Hugging Face folders

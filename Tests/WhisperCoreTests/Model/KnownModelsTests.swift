@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// SHA-256 / SHA-1 against published test vectors and `../shared`'s SHA256SUMS, and the
 /// known-model table's consistency.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The quantizer reproduces whisper.cpp's quantized files byte for byte.
 final class ModelQuantizerTests: XCTestCase {

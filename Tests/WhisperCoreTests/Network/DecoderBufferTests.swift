@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The decoder's logits buffer (nVocab floats a row, 200 KB) grows with the logit rows asked for,
 /// not with the tokens fed: a window's long previous-text prompt must not cost 224 rows (47 MB).

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Reordering the slots of the decoder's cache after a beam-search step.
 final class KeyValueCacheTests: XCTestCase {

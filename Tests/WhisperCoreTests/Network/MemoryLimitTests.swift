@@ -1,15 +1,20 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Buffers that cannot fit in memory are refused with an `AllocationError` that says how many bytes
 /// were needed and what for — never a crash.
 final class MemoryLimitTests: XCTestCase {
+    // Memory limits, files and the clock come from the platform host (installed by its entry points,
+    // but these tests may run before any of them).
+    override func setUp() { PlatformHost.install() }
+
     func testKeyValueCacheTooLargeForMemory() throws {
         // large-v3's decoder (32 layers, d = 1280, 448 positions) with a million beams: 59.6 TB
         // (keys and values of 32 layers, and one layer's worth to reorder the beams).
         XCTAssertThrowsError(try KeyValueCache(layers: 32, slots: 1_000_000, capacity: 448, width: 1280)) { error in
-            guard let e = error as? AllocationError else { return XCTFail("\(error)") }
+            guard let e = specific(error) as? AllocationError else { return XCTFail("\(error)") }
             let bytes = (32 * 2 + 1) * 1_000_000 * 448 * 1280 * 4
             XCTAssertEqual(e.bytes, bytes)
             XCTAssertTrue(e.description.contains("\(bytes) bytes"), e.description)
@@ -19,7 +24,7 @@ final class MemoryLimitTests: XCTestCase {
         }
         // A size that overflows 64 bits is reported as such.
         XCTAssertThrowsError(try KeyValueCache(layers: 4, slots: Int.max / 2, capacity: 448, width: 384)) { error in
-            guard let e = error as? AllocationError else { return XCTFail("\(error)") }
+            guard let e = specific(error) as? AllocationError else { return XCTFail("\(error)") }
             XCTAssertNil(e.bytes)
             XCTAssertTrue(e.description.contains("more than \(Int.max) bytes"), e.description)
         }
@@ -46,7 +51,7 @@ final class MemoryLimitTests: XCTestCase {
         }
         let tooBig = MemoryBudget.physicalMemory / 4 + 1_000_000
         XCTAssertThrowsError(try FloatBuffer(count: tooBig, purpose: "a test buffer")) { error in
-            XCTAssertEqual((error as? AllocationError)?.bytes, tooBig * 4)
+            XCTAssertEqual((specific(error) as? AllocationError)?.bytes, tooBig * 4)
         }
         let fits = try FloatBuffer(count: 1000, purpose: "a test buffer")
         XCTAssertEqual(fits.count, 1000)
@@ -62,7 +67,7 @@ final class MemoryLimitTests: XCTestCase {
         options.decoding.beamSize = beams
         options.temperatures = [0]
         XCTAssertThrowsError(try transcriber.transcribe(samples: [Float](repeating: 0.01, count: 16_000), options: options)) { error in
-            guard let e = error as? AllocationError else { return XCTFail("\(error)") }
+            guard let e = specific(error) as? AllocationError else { return XCTFail("\(error)") }
             XCTAssertEqual(e.bytes, beams * 384)
             XCTAssertTrue(e.description.contains("key/value cache"), e.description)
         }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Teacher-forced logits of the encoder + decoder against the float64 reference, on the mel the
 /// reference itself computes (so these tests isolate the network from the audio front end).

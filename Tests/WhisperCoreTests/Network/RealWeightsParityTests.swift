@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The real tiny.en (`../shared/models/ggml-tiny.en.bin`, OpenAI's weights) against the references
 /// in `reference/real/openai/`, written by the float64 reference: teacher-forced logits within

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The JSON transcript parsed back with Foundation's parser: structure, values, escaping, and
 /// valid UTF-8 even where tokens cut characters.

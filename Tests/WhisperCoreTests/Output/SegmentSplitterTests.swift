@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `-ml N` / `-sow`: pieces of at most N characters, cut between tokens (or words), with times
 /// shared in proportion to characters.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class TerminalTextTests: XCTestCase {
     func testControlCharactersAreEscaped() {

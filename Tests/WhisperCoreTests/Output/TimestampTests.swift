@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// hh:mm:ss.mmm past one hour, past 100 hours, and never negative.
 final class TimestampTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Each output format against its specification, and against the layout of whisper.cpp's own
 /// files for one run (`../shared/reference/formats/jfk.*`).

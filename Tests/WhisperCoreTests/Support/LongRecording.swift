@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Long test recordings made from the short samples, written as 16 kHz mono s16 WAV files.
 enum LongRecording {

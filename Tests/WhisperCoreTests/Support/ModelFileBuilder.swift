@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Writes small whisper.cpp-format model files for tests: a complete, valid architecture with tiny
 /// widths (the vocabulary size must still be Whisper's), whose parts tests then break on purpose.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// A minimal reader of whisper.cpp GGML model files for tests: the tensors' names, types, shapes and
 /// bytes (the header, mel filters and vocabulary are skipped). Not the engine's loader.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// f16 matrices in the decoder's panel layout (`HalfPanels`): the layout holds every weight where it
 /// should, and products over it are right, do not depend on the batch or thread count, and agree

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class MatmulTests: XCTestCase {
     /// Runs `matmul` and checks the given rows against the Double reference: the error must stay

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Layer norm, GELU, softmax, conv1d and attention against plain Double references.
 final class NetworkOpsTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The executor (and the worker pool behind it) must run every piece exactly once, whatever the
 /// thread count, for loops in quick succession, nested loops and loops from several threads at once.

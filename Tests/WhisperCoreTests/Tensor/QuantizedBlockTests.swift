@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class QuantizedBlockTests: XCTestCase {
     /// Nibble bytes where weight j (< 16) has code j and weight j + 16 has code 15 − j.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Quantizing the f16 models reproduces, byte for byte, the quantized files whisper.cpp's quantizer
 /// made from them.

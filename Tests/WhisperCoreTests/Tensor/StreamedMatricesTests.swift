@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The decoder's per-token matrices copied out of the mapped model file (`StreamedMatrices`): the
 /// copies hold exactly the file's weights (f16 as `HalfPanels`, f32 byte for byte), and again after

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Deterministic pseudo-random numbers (SplitMix64), so failures reproduce.
 struct TestRandom {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class PreTokenizerTests: XCTestCase {
     private func pieces(_ text: String) -> [String] { PreTokenizer.pieces(of: text) }

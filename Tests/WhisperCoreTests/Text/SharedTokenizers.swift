@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Tokenizers over the real vocabularies of the synthetic models in ../shared, built once per
 /// test process (building the rank table takes a moment in debug builds).

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class SpecialTokensTests: XCTestCase {
     // The ids below are OpenAI's (whisper/tokenizer.py with tiktoken), as every Whisper

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class TextStreamDecoderTests: XCTestCase {
     private func stream(_ tokenizer: Tokenizer, _ tokens: [Int], includeSpecial: Bool = false) -> [String] {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class TokenizerModelFileTests: XCTestCase {
     func testBuildsFromAModelFile() throws {

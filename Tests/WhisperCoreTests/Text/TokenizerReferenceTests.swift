@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The tokenizer on the real vocabularies, against references made by other implementations:
 /// ../shared/reference/tokenizer (tiktoken's algorithm) and TokenizerFixtures (the Python reference).

@@ -1,6 +1,7 @@
 import Dispatch
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The tokenizer on small hand-made vocabularies, where every expected result is worked out by hand.
 final class TokenizerTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class UTF8BoundaryTests: XCTestCase {
     private func incomplete(_ bytes: [UInt8]) -> Int { UTF8Boundary.incompleteSuffixLength(of: bytes) }

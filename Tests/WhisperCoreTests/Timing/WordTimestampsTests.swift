@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Word-level timestamps against openai-whisper's (`reference/real/openai/*.words.json`, the real
 /// tiny.en, greedy and beam 5): the same words, every start and end within 0.04 s, at least 95 %

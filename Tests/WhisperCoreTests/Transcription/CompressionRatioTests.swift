@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `ZlibCompressedSize` must give exactly the length of Python's `zlib.compress(b)` (the compression
 /// ratio behind Whisper's temperature fallback). Python's zlib, run at test time, is the oracle.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// One transcriber used from several threads at once: the calls are serialized, so each gets the
 /// result it would get alone (before, they shared the decoder's buffers and corrupted each other).

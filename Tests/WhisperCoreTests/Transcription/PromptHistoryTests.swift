@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The bounded prompt history gives the prompts the unbounded token list gives, as far as a
 /// prompt can use them, and holds at most twice its capacity.

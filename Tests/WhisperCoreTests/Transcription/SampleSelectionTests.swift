@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `offset`/`duration` → samples: the rounding of the original formula, and no trap on absurd values.
 final class SampleSelectionTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Segment times are never negative and never before their window, even where the tokens give
 /// no proper timestamps (without the timestamp rules, a random network emits timestamp tokens

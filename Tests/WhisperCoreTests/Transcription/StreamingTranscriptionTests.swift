@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Transcribing a file in bounded memory (`transcribe(file:)`, `transcribe(stream:)`) gives the same
 /// segments and windows as transcribing its samples in memory (`transcribe(samples:)`), bit for bit.

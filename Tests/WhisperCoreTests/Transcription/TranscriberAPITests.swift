@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The library surface: callback and AsyncSequence deliver the same segments as the result,
 /// and the fallback/threshold options do what they say.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `ZlibHuffmanCodeLengths` must give exactly the code lengths zlib gives: the oracle is the header of
 /// the block zlib writes when told to code literals only (Z_HUFFMAN_ONLY), where the literal counts

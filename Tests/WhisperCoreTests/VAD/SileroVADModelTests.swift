@@ -1,8 +1,13 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 final class SileroVADModelTests: XCTestCase {
+    // Memory limits, files and the clock come from the platform host (installed by its entry points,
+    // but these tests may run before any of them).
+    override func setUp() { PlatformHost.install() }
+
     /// Loads `bytes` and returns the error's reason, failing the test if it loads.
     func reason(_ bytes: [UInt8], file: StaticString = #filePath, line: UInt = #line) throws -> VADModelError.Reason? {
         let path = try VADModelFileBuilder.write(bytes)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Speech probabilities and segments against whisper.cpp's (`reference/vad/`), on the real Silero
 /// v6.2.0 weights.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// The segment state machine on hand-made probabilities (512-sample windows at 16 kHz). Expected
 /// values are worked out by hand in the comments, in samples, then centiseconds.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `whisper-cli vad` and `whisper-cli --vad`, run as a user would (the built release binary).
 final class VADCLITests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// Writes small Silero VAD files in whisper.cpp's VAD GGML format for loader tests: a consistent
 /// architecture with tiny widths, whose parts tests then break on purpose.

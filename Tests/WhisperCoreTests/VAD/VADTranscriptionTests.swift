@@ -1,9 +1,14 @@
 import Foundation
 import XCTest
 @testable import WhisperCore
+@testable import WhisperPlatform
 
 /// `TranscriptionOptions.vad`: only speech is transcribed, and times land on the original recording.
 final class VADTranscriptionTests: XCTestCase {
+    // Memory limits, files and the clock come from the platform host (installed by its entry points,
+    // but these tests may run before any of them).
+    override func setUp() { PlatformHost.install() }
+
     func vadOptions() throws -> VADOptions {
         VADOptions(modelPath: try SharedData.model("silero-v6.2.0-ggml.bin"))
     }
@@ -75,7 +80,7 @@ final class VADTranscriptionTests: XCTestCase {
         var options = greedy()
         options.vad = VADOptions(modelPath: "/nonexistent/silero.bin")
         XCTAssertThrowsError(try transcriber.transcribe(samples: [Float](repeating: 0, count: 16_000), options: options)) { error in
-            XCTAssertEqual((error as? VADModelError)?.path, "/nonexistent/silero.bin")
+            XCTAssertEqual((specific(error) as? VADModelError)?.path, "/nonexistent/silero.bin")
         }
     }
 }

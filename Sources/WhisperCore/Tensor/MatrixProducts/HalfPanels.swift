@@ -1,0 +1,146 @@
+/// An f16 matrix re-laid out for the decoder's few-row products: panels of 64 output features
+/// (weight rows), each stored input-feature-major — weight (r, k) of panel `j = r / 64` at half
+/// `j·columns·64 + k·64 + r % 64` — so one step of a product reads 64 contiguous weights and
+/// multiplies them by one broadcast activation.
+///
+/// Why: row by row, every output is a dot product that ends in a sum across the lanes of a vector,
+/// and a beam step converts each f16 weight once per pair of activation rows it can hold in
+/// registers. Here the 64 outputs of a panel are lanes of four vectors, each weight is converted once
+/// for up to five activation rows and no lanes are summed across. Measured on the tiny logits
+/// (51864 × 384, two threads, /tmp microbenchmark): five rows 1.23 against 2.4–3.0 ms, one row
+/// 0.83 against 1.27 ms.
+///
+/// Every output is `Σ_k w[k]·x[k]` accumulated in `k` order with fused multiply-adds in one lane,
+/// whatever the number of activation rows or their position, so results do not depend on the batch.
+/// Rows past the end of the matrix are stored as zeros. The same bytes as the row-major matrix
+/// (plus padding to a whole panel): the panels replace the copy `StreamedMatrices` makes.
+package struct HalfPanels: OutputPanels, @unchecked Sendable {
+    /// Halves (UInt16 bit patterns).
+    package let base: UnsafeMutablePointer<UInt16>
+    package let rows: Int
+    package let columns: Int
+
+    package init(base: UnsafeMutablePointer<UInt16>, rows: Int, columns: Int) {
+        self.base = base
+        self.rows = rows
+        self.columns = columns
+    }
+
+    package var bytesPerRow: Int { 2 * columns }
+
+    package static func byteCount(rows: Int, columns: Int) -> Int {
+        (rows + width - 1) / width * width * columns * 2
+    }
+
+    /// Start of panel `j`.
+    @inline(__always)
+    package func panel(_ j: Int) -> UnsafePointer<UInt16> { UnsafePointer(base + j * columns * Self.width) }
+
+    /// Writes panels `range` (all by default) of the f16 matrix `weight` (same shape), then releases
+    /// the source rows' mapped pages (see `WeightMatrix.releasePages`): filled a range of about 2 MB at
+    /// a time, the source and the panels are never both held whole.
+    ///
+    /// Blocks of 16 rows × 16 columns are widened to floats, transposed in registers and narrowed back
+    /// (both conversions exact), instead of 4096 scattered 2-byte stores.
+    package func fill(from weight: WeightMatrix, panels range: Range<Int>? = nil) {
+        precondition(weight.type == .f16 && weight.rows == rows && weight.columns == columns)
+        let range = range ?? 0..<panelCount
+        let w = Self.width
+        let wholeColumns = columns / 16 * 16
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 256) { buffer in
+            let block = buffer.baseAddress!, transposed = block + 256
+            for j in range {
+                let destination = base + j * columns * w
+                for group in 0..<(w / 16) {
+                    let firstRow = j * w + group * 16
+                    for c in stride(from: 0, to: wholeColumns, by: 16) {
+                        for r in 0..<16 {
+                            let row = firstRow + r
+                            let v = row < rows ? HalfPrecision.loadFloats(weight.row(row) + 2 * c) : SIMD16<Float>()
+                            SIMDMemory.store(v, block + 16 * r)
+                        }
+                        Transpose16.store(UnsafePointer(block), into: transposed, stride: 16)
+                        for k in 0..<16 {
+                            let bits = HalfPrecision.bits(from: SIMDMemory.load(transposed + 16 * k))
+                            UnsafeMutableRawPointer(destination + (c + k) * w + group * 16).storeBytes(of: bits, as: SIMD16<UInt16>.self)
+                        }
+                    }
+                    for r in 0..<16 {
+                        let row = firstRow + r
+                        for c in wholeColumns..<columns {
+                            destination[c * w + group * 16 + r] =
+                                row < rows ? weight.row(row).loadUnaligned(fromByteOffset: 2 * c, as: UInt16.self) : 0
+                        }
+                    }
+                }
+            }
+        }
+        let first = Swift.min(rows, range.lowerBound * w), end = Swift.min(rows, range.upperBound * w)
+        weight.releasePages(from: first * weight.rowBytes, count: (end - first) * weight.rowBytes)
+    }
+
+    /// Writes row `r` as `columns` floats into `destination` (a token's embedding: a strided gather).
+    package func dequantizeRow(_ r: Int, into destination: UnsafeMutablePointer<Float>) {
+        let source = panel(r / Self.width) + r % Self.width
+        for k in 0..<columns { destination[k] = HalfPrecision.float(fromBits: source[k * Self.width]) }
+    }
+
+    /// Widens rows `firstRow ..< firstRow + 32` (`firstRow` a multiple of 32) into the GEMM's
+    /// depth-major 32-wide panel at `destination` — the same layout at half the width, so no transpose.
+    package func packForGEMM(firstRow: Int, into destination: UnsafeMutablePointer<Float>) {
+        let source = panel(firstRow / Self.width) + firstRow % Self.width
+        for k in 0..<columns {
+            let s = UnsafeRawPointer(source + k * Self.width)
+            SIMDMemory.store(HalfPrecision.loadFloats(s), destination + 32 * k)
+            SIMDMemory.store(HalfPrecision.loadFloats(s + 32), destination + 32 * k + 16)
+        }
+    }
+
+    // MARK: products (see `PanelProducts`)
+
+    @inline(__always)
+    package func timesRow(_ j: Int, _ x: UnsafePointer<Float>) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+        let w = panel(j)
+        var s0 = SIMD16<Float>(), s1 = s0, s2 = s0, s3 = s0
+        for p in 0..<columns {
+            let v = UnsafeRawPointer(w + p * Self.width)
+            let xp = SIMD16<Float>(repeating: x[p])
+            s0 = s0.multiplyAdd(HalfPrecision.loadFloats(v), xp)
+            s1 = s1.multiplyAdd(HalfPrecision.loadFloats(v + 32), xp)
+            s2 = s2.multiplyAdd(HalfPrecision.loadFloats(v + 64), xp)
+            s3 = s3.multiplyAdd(HalfPrecision.loadFloats(v + 96), xp)
+        }
+        return (s0, s1, s2, s3)
+    }
+
+    /// Each weight strip widened once for all five rows. The panel is taken 32 inputs (4 KB) at a
+    /// time and, within them, one `KernelStrip` of outputs at a time: five accumulators stay in
+    /// registers (all twenty vectors of 16 at once would spill on AVX2), and the 4 KB stay in L1 for
+    /// the strips after the first (chunks of 16 inputs ran as fast, of 128 or all inputs 25–40 %
+    /// slower: `bench --matmul -t 1`, Zen 2).
+    @inline(__always)
+    func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>, into sums: inout FiveRowSums) {
+        let w = panel(j), k = columns
+        let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
+        sums.withUnsafeMutableFloats { t in
+            for first in stride(from: 0, to: k, by: 32) {
+                let end = Swift.min(k, first + 32)
+                for o in stride(from: 0, to: Self.width, by: KernelStrip.scalarCount) {
+                    func start(_ r: Int) -> KernelStrip { first == 0 ? KernelStrip() : KernelStrip.load(t + 64 * r + o) }
+                    var s0 = start(0), s1 = start(1), s2 = start(2), s3 = start(3), s4 = start(4)
+                    for p in first..<end {
+                        let v = UnsafeRawPointer(w + p * Self.width + o)
+                        let wp = KernelStrip { HalfPrecision.loadFloats(v + 32 * $0) }
+                        s0 = s0.multiplyAdd(wp, KernelStrip(repeating: x0[p]))
+                        s1 = s1.multiplyAdd(wp, KernelStrip(repeating: x1[p]))
+                        s2 = s2.multiplyAdd(wp, KernelStrip(repeating: x2[p]))
+                        s3 = s3.multiplyAdd(wp, KernelStrip(repeating: x3[p]))
+                        s4 = s4.multiplyAdd(wp, KernelStrip(repeating: x4[p]))
+                    }
+                    s0.store(to: t + o); s1.store(to: t + 64 + o); s2.store(to: t + 128 + o)
+                    s3.store(to: t + 192 + o); s4.store(to: t + 256 + o)
+                }
+            }
+        }
+    }
+}
