@@ -199,14 +199,14 @@ public final class SincResampler {
         var acc1 = SIMD16<Float>()
         var k = 0
         while k + 32 <= n {
-            acc0.addProduct(UnsafeRawPointer(a + k).loadUnaligned(as: SIMD16<Float>.self),
+            acc0 = acc0.multiplyAdd(UnsafeRawPointer(a + k).loadUnaligned(as: SIMD16<Float>.self),
                             UnsafeRawPointer(b + k).loadUnaligned(as: SIMD16<Float>.self))
-            acc1.addProduct(UnsafeRawPointer(a + k + 16).loadUnaligned(as: SIMD16<Float>.self),
+            acc1 = acc1.multiplyAdd(UnsafeRawPointer(a + k + 16).loadUnaligned(as: SIMD16<Float>.self),
                             UnsafeRawPointer(b + k + 16).loadUnaligned(as: SIMD16<Float>.self))
             k += 32
         }
         if k < n {
-            acc0.addProduct(UnsafeRawPointer(a + k).loadUnaligned(as: SIMD16<Float>.self),
+            acc0 = acc0.multiplyAdd(UnsafeRawPointer(a + k).loadUnaligned(as: SIMD16<Float>.self),
                             UnsafeRawPointer(b + k).loadUnaligned(as: SIMD16<Float>.self))
         }
         return (acc0 + acc1).sum()

@@ -118,7 +118,7 @@ public final class GGMLModelFile: @unchecked Sendable {
                     throw ModelLoadError(path: path, reason: .invalidTensorHeader("dimension \(d)", offset: headerOffset))
                 }
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= 1 << 40 else {
+                guard !overflow, product <= Int(clamping: Int64(1) << 40) else {
                     throw ModelLoadError(path: path, reason: .invalidTensorHeader("too many elements", offset: headerOffset))
                 }
                 dims.append(d)

@@ -84,6 +84,6 @@ public struct JSONTranscriptWriter: TranscriptWriter {
     /// A Float written with the digits that identify it as a Float (0.765255, not 0.76525497436...).
     public static func number(_ value: Float) -> JSONValue {
         guard value.isFinite else { return .null }
-        return .number(Double(value.description) ?? Double(value))
+        return .float(value)
     }
 }

@@ -6,6 +6,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bool(Bool)
     case int(Int)
     case number(Double)
+    /// A single-precision number, written with the digits that identify it as a Float
+    /// (0.765255, not 0.76525497436...).
+    case float(Float)
     case string(String)
     case array([JSONValue])
     /// Members in order; a key should appear once.
@@ -17,6 +20,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case let (.bool(x), .bool(y)): return x == y
         case let (.int(x), .int(y)): return x == y
         case let (.number(x), .number(y)): return x == y
+        case let (.float(x), .float(y)): return x == y
         case let (.string(x), .string(y)): return x == y
         case let (.array(x), .array(y)): return x == y
         case let (.object(x), .object(y)):
@@ -39,6 +43,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .number(let d): out += Self.format(d)
+        case .float(let f): out += Self.format(f)
         case .string(let s): Self.writeString(s, to: &out)
         case .array(let items):
             guard !items.isEmpty else { out += "[]"; return }
@@ -66,8 +71,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Shortest round-tripping decimal; integral values keep a `.0`-free form (`1`, not `1.0`).
     static func format(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if value == value.rounded(.towardZero), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"   // Swift prints the shortest form that reads back exactly, e.g. 0.765255, 1e-07
+    }
+
+    static func format(_ value: Float) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(.towardZero), abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"   // the shortest form that reads back as this Float
     }
 
     /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t` or `\u00XX`.

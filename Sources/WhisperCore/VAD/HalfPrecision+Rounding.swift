@@ -6,7 +6,7 @@ extension HalfPrecision {
     /// our probabilities within about 2e-4 of whisper.cpp's; without it they drift by 1e-2.
     @inline(__always)
     static func rounded(_ x: Float) -> Float {
-        #if !(arch(x86_64) && (os(macOS) || !WHISPER_TARGET_CPU))
+        #if !(arch(x86_64) && (os(macOS) || !WHISPER_TARGET_CPU)) && !arch(wasm32)
         return Float(Float16(x))
         #else
         return float(fromBits: bits(from: x))

@@ -19,11 +19,11 @@ enum VADKernels {
         var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
         var i = 0
         while i + 32 <= n {
-            s0.addProduct(load(a + i), load(b + i))
-            s1.addProduct(load(a + i + 16), load(b + i + 16))
+            s0 = s0.multiplyAdd(load(a + i), load(b + i))
+            s1 = s1.multiplyAdd(load(a + i + 16), load(b + i + 16))
             i += 32
         }
-        if i < n { s0.addProduct(load(a + i), load(b + i)) }
+        if i < n { s0 = s0.multiplyAdd(load(a + i), load(b + i)) }
         return (s0 + s1).sum()
     }
 
@@ -35,8 +35,8 @@ enum VADKernels {
         var i = 0
         while i < n {
             let v = load(w + i)
-            s0.addProduct(v, load(x0 + i))
-            s1.addProduct(v, load(x1 + i))
+            s0 = s0.multiplyAdd(v, load(x0 + i))
+            s1 = s1.multiplyAdd(v, load(x1 + i))
             i += 16
         }
         return (s0.sum(), s1.sum())
@@ -50,10 +50,10 @@ enum VADKernels {
         var i = 0
         while i < n {
             let v = load(w + i)
-            s0.addProduct(v, load(x0 + i))
-            s1.addProduct(v, load(x1 + i))
-            s2.addProduct(v, load(x2 + i))
-            s3.addProduct(v, load(x3 + i))
+            s0 = s0.multiplyAdd(v, load(x0 + i))
+            s1 = s1.multiplyAdd(v, load(x1 + i))
+            s2 = s2.multiplyAdd(v, load(x2 + i))
+            s3 = s3.multiplyAdd(v, load(x3 + i))
             i += 16
         }
         return SIMD4(s0.sum(), s1.sum(), s2.sum(), s3.sum())
