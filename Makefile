@@ -24,7 +24,7 @@ MODEL ?=
 AUDIO ?= $(SHARED)/samples/jfk.wav
 NAME ?= tiny.en
 
-.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer embedded-check example-check
+.PHONY: all build test unit smoke run bench bench-memory model samples clean help python-deps fuzz convert-check wer embedded-check example-check wasm wasm-check
 
 all: build
 
@@ -46,6 +46,9 @@ help:
 	@echo "                      (wasm32-unknown-none-wasm, SIMD128): it must need nothing but the standard library"
 	@echo "make example-check    build examples/transcribe as a dependent package would (no CPU flags) and"
 	@echo "                      transcribe jfk.wav with it"
+	@echo "make wasm             build .build-wasm/whisper.wasm, the engine as a WASI command (and a scalar"
+	@echo "                      whisper-scalar.wasm for runtimes without SIMD, such as wasmkit)"
+	@echo "make wasm-check       whisper.wasm's output against whisper-cli's (wasmkit: nano; wasmtime: real tiny.en)"
 	@echo "make wer              word error rate of the real tiny.en and its quantized copies on real speech"
 	@echo "make samples          synthesize a few short samples into Samples/ (installs the Debian packages"
 	@echo "                      espeak-ng and sox with apt-get when they are missing)"
@@ -70,7 +73,17 @@ unit: build python-deps
 	$(SWIFT) build $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --build-tests
 	WHISPER_CLI=$(CURDIR)/$(CLI) WHISPER_PYTHON=$(PYTHON) $(SWIFT) test $(RELEASE_FLAGS) -Xswiftc -enable-testing --scratch-path .build-tests --skip-build
 
-test: embedded-check unit smoke convert-check example-check
+test: embedded-check unit smoke convert-check example-check wasm-check
+
+# whisper.wasm (SIMD128, for wasmtime and browsers) and whisper-scalar.wasm (for wasmkit, which
+# interprets and has no SIMD): the core and wasm/Sources as one Embedded Swift module.
+wasm:
+	@SWIFTC=$(SWIFT)c sh wasm/build.sh .build-wasm simd
+	@SWIFTC=$(SWIFT)c sh wasm/build.sh .build-wasm scalar
+
+# The module against whisper-cli -t 1: nano under wasmkit, the real tiny.en under wasmtime (PyPI).
+wasm-check: build wasm
+	@sh scripts/wasm-check.sh $(CLI) $(SHARED) .build-wasm
 
 # examples/transcribe, built as an app builds its dependencies (plain `swift build -c release`),
 # transcribes jfk.wav with the real tiny.en.
