@@ -64,5 +64,22 @@ for model in "$SHARED/models/ggml-tiny.en.bin:f16:192" "$OUT/ggml-tiny.en-q5_1.b
     memory=$(sed -n 's/^wasm memory: \([0-9.]*\) MiB$/\1/p' "$OUT/wasmtime-$kind.err")
     echo "wasm-check: real tiny.en $kind: the module's memory at exit: $memory MiB (target $limit MiB)"
 done
+# The host program (examples/host-python): embeds the module through wasmtime's API.
+host=$("$venv/bin/python" examples/host-python/transcribe.py "$OUT/whisper.wasm" "$OUT/ggml-tiny.en-q5_1.bin" "$jfk")
+if printf '%s' "$host" | grep -q "ask what you can do for your country"; then
+    echo "wasm-check: OK: examples/host-python: $(printf '%s' "$host" | head -1)"
+else
+    echo "wasm-check: FAIL: examples/host-python gave: $host"
+    status=1
+fi
+# The web page (examples/web) in headless Chromium (Debian's package, installed here when missing and
+# possible), with and without a 128 MiB cap on WebAssembly memory.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "wasm-check: installing Debian's chromium for the browser test"
+    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q chromium >/dev/null 2>&1 \
+        || echo "wasm-check: apt-get could not install chromium"
+fi
+"$PYTHON" scripts/browser-check.py "$OUT/whisper.wasm" "$OUT/ggml-tiny.en-q5_1.bin" "$jfk" \
+    "ask what you can do for your country" "$OUT" || status=1
 expect_status "missing audio (wasmtime)" 1 run_wasmtime -m "$SHARED/models/ggml-tiny.en.bin" -f "$SHARED/none.wav"
 exit $status

@@ -208,6 +208,10 @@ func run() -> Int32 {
                 }
             }
             if options.noTimestamps { WASI.write(1, "\n") }
+            let t = result.timings
+            func ms(_ seconds: Double) -> String { "\(Int((seconds * 1000).rounded())) ms" }
+            WASI.write(2, "whisper.wasm: \(path): mel \(ms(t.mel)), encode \(ms(t.encode)) (\(t.windows) windows), "
+                       + "decode \(ms(t.decode)) (\(t.decodedTokens) tokens)\n")
             if !options.formats.isEmpty {
                 let base = options.outputFile ?? stem(of: path)
                 let transcript = Transcript(segments: result.segments,

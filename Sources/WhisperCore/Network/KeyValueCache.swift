@@ -1,18 +1,26 @@
 /// The decoder's self-attention keys and values for a few sequences at once ("slots": the beams of
 /// a beam search, the candidates of best-of sampling, or just one for greedy decoding).
 ///
-/// Layout per layer: `[slots][nTextCtx][d]`. `lengths[s]` tokens of slot `s` are cached.
+/// Layout per layer: `[slots][reserved][d]`. `lengths[s]` tokens of slot `s` are cached.
+///
+/// Room is made for `reserved` positions per slot, 64 at first, and doubled (up to `capacity`, the
+/// model's text context) when a sequence needs more: a short window's tokens then take a few
+/// megabytes, not the full context's 27 MB for five beams of tiny — memory that WebAssembly, which
+/// cannot leave pages untouched, would otherwise grow by at once.
 public final class KeyValueCache: @unchecked Sendable {
     public let layers: Int
     public let slots: Int
     public let capacity: Int
     public let width: Int
-    let keys: [FloatBuffer]
-    let values: [FloatBuffer]
+    /// Positions each slot has room for now (the slot stride, in rows).
+    public private(set) var reserved: Int
+    private(set) var keys: [FloatBuffer]
+    private(set) var values: [FloatBuffer]
     public internal(set) var lengths: [Int]
     /// Scratch of `rearrange`: one layer's keys (or values) of every slot; nil with a single slot.
-    private let spare: FloatBuffer?
+    private var spare: FloatBuffer?
     private var movedLengths: [Int]
+    static let initialPositions = 64
 
     /// Throws `AllocationError` with the bytes needed when the cache cannot fit in memory (the
     /// number of slots comes from the caller's beam size or best-of count).
@@ -27,9 +35,9 @@ public final class KeyValueCache: @unchecked Sendable {
         let perLayer = MemoryBudget.product([slots, capacity, width])
         try MemoryBudget.require(bytes: perLayer.flatMap { MemoryBudget.product([$0, 2 * layers + (slots > 1 ? 1 : 0), 4]) },
                                  for: purpose)
-        let count = perLayer ?? 0
-        // Not zeroed: positions are written before they are read, and untouched pages (most of the
-        // 448 positions, for short audio) then cost no memory.
+        reserved = min(capacity, Self.initialPositions)
+        let count = slots * reserved * width
+        // Not zeroed: positions are written before they are read.
         var keys: [FloatBuffer] = [], values: [FloatBuffer] = []
         for _ in 0..<layers {
             keys.append(try FloatBuffer(count: count, purpose: purpose, zeroed: false))
@@ -48,11 +56,30 @@ public final class KeyValueCache: @unchecked Sendable {
     }
 
     @inline(__always) func keyRows(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
-        keys[layer].pointer + slot * capacity * width
+        keys[layer].pointer + slot * reserved * width
     }
 
     @inline(__always) func valueRows(layer: Int, slot: Int) -> UnsafeMutablePointer<Float> {
-        values[layer].pointer + slot * capacity * width
+        values[layer].pointer + slot * reserved * width
+    }
+
+    /// Makes room for `positions` tokens in every slot (at most `capacity`), moving what is cached.
+    /// The whole cache was checked against memory when it was made, so the growth is not refused.
+    func reserve(positions: Int) {
+        guard positions > reserved else { return }
+        let grown = min(capacity, max(positions, 2 * reserved))
+        let count = slots * grown * width
+        func moved(_ old: FloatBuffer) -> FloatBuffer {
+            let buffer = FloatBuffer(count: count)
+            for s in 0..<slots where lengths[s] > 0 {
+                (buffer.pointer + s * grown * width).update(from: old.pointer + s * reserved * width, count: lengths[s] * width)
+            }
+            return buffer
+        }
+        keys = keys.map(moved)
+        values = values.map(moved)
+        if spare != nil { spare = FloatBuffer(count: count) }
+        reserved = grown
     }
 
     /// Reorders slots after a beam-search step: new slot `i` continues old slot `sources[i]`.
@@ -61,7 +88,7 @@ public final class KeyValueCache: @unchecked Sendable {
         precondition(sources.count <= slots && sources.allSatisfy { (0..<slots).contains($0) })
         if sources.indices.allSatisfy({ sources[$0] == $0 }) { return }
         guard let spare else { preconditionFailure("a one-slot cache has nothing to rearrange") }
-        let stride = capacity * width
+        let stride = reserved * width
         func move(_ buffer: FloatBuffer) {
             // Every source is read before any slot is overwritten: a slot may be both.
             for (i, s) in sources.enumerated() where s != i {

@@ -188,6 +188,9 @@ public final class TextDecoder: @unchecked Sendable {
         ensureCapacity(rows: totalRows, logitRows: logitSources.count)
         precondition(segments.allSatisfy { cache.lengths[$0.slot] + $0.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")
+        var positions = 0
+        for segment in segments { positions = max(positions, cache.lengths[segment.slot] + segment.count) }
+        cache.reserve(positions: positions)
 
         // Embeddings: token row + position row.
         for segment in segments {
