@@ -46,6 +46,7 @@ struct BeamSearchDecoder {
         toFeed.reserveCapacity(beamSize)
 
         for _ in 0..<c.sampleLength {
+            if c.control?.isCancelled == true { break }
             // Each live beam's row is filtered, normalized and searched for its best extensions on
             // its own (in parallel: 5 rows of 51864 cost about 0.7 ms on one core).
             logits.withUnsafeMutableBufferPointer { rows in

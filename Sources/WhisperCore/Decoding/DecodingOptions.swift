@@ -8,6 +8,8 @@ public enum DecodingTask: String, Sendable {
 
 /// How one 30-second window is decoded (OpenAI's `DecodingOptions`).
 public struct DecodingOptions: Sendable, Equatable {
+    /// Stops the decoding between tokens when cancelled (the transcriber passes its own).
+    public var control: TranscriptionControl? = nil
     public var task: DecodingTask = .transcribe
     /// A language code (`"en"`, `"de"`); nil to detect it (multilingual models only).
     public var language: String? = "en"

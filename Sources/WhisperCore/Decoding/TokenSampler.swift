@@ -33,6 +33,7 @@ package struct TokenSampler {
         var toFeed: [(slot: Int, token: Int)] = []     // reused: no allocation per step
         toFeed.reserveCapacity(candidates)
         for _ in 0..<c.sampleLength {
+            if c.control?.isCancelled == true { break }
             toFeed.removeAll(keepingCapacity: true)
             for i in 0..<candidates where !finished[i] {
                 let next: Int

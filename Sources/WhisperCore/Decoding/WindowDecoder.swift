@@ -92,7 +92,8 @@ public final class WindowDecoder: @unchecked Sendable {
         let context = SamplingContext(decoder: decoder, cache: cache, cross: cross, executor: executor,
                                       filters: logitFilters(options: options), specials: specials,
                                       initialTokens: initial,
-                                      sampleLength: options.sampleLength ?? decoder.contextLength / 2)
+                                      sampleLength: options.sampleLength ?? decoder.contextLength / 2,
+                                      control: options.control)
         var result: DecodingResult
         if options.temperature == 0, candidates > 1 {
             result = BeamSearchDecoder(beamSize: candidates, patience: options.patience)
@@ -101,6 +102,7 @@ public final class WindowDecoder: @unchecked Sendable {
             result = TokenSampler(temperature: options.temperature, candidates: candidates, seed: options.seed)
                 .decode(context: context, firstLogits: lastLogits)
         }
+        if options.control?.isCancelled == true { throw .cancelled }
         result.noSpeechProbability = noSpeech
         result.temperature = options.temperature
         result.language = specials.isMultilingual ? language : nil
@@ -134,6 +136,8 @@ struct SamplingContext {
     let specials: SpecialTokens
     let initialTokens: [Int]
     let sampleLength: Int
+    /// Checked between tokens: a cancelled decoding stops (the window decoder then throws).
+    var control: TranscriptionControl? = nil
 
     var sampleBegin: Int { initialTokens.count }
 

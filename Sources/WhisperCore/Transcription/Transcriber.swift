@@ -101,7 +101,10 @@ public final class Transcriber: @unchecked Sendable {
         var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
         var lastSpeechTimestamp = 0.0
 
+        let control = options.control
         while seek < contentFrames {
+            if control?.isCancelled == true { throw .cancelled }
+            if windowIndex > 0 { control?.onProgress?(Double(seek) / Double(contentFrames)) }
             let timeOffset = Double(seek * Self.hopLength) / Double(Self.sampleRate)
             let size = min(Self.windowFrames, contentFrames - seek)
             // The window's frames, zero-padded to 30 s.
@@ -221,6 +224,7 @@ public final class Transcriber: @unchecked Sendable {
                 history.reset()
             }
         }
+        control?.onProgress?(1)
         return TranscriptionResult(segments: segments.filter { !$0.text.isEmpty }, windows: windows,
                                    language: language, timings: timings)
     }
@@ -274,6 +278,7 @@ public final class Transcriber: @unchecked Sendable {
             }
             // A distinct, reproducible stream of random numbers for each window and attempt.
             decoding.seed = options.decoding.seed &+ UInt64(windowIndex) &* 1_000_003 &+ UInt64(attempt)
+            decoding.control = options.control
             let r = try windowDecoder.decode(cross: cross, prompt: prompt, options: decoding, language: language)
             result = r
             var needsFallback = false

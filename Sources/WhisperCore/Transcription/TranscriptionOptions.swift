@@ -36,6 +36,8 @@ public struct TranscriptionOptions: Sendable, Equatable {
     public var appendPunctuations = WordTimestamps.appendPunctuations
     /// Voice activity detection: transcribe only the speech it finds (nil: the whole recording).
     public var vad: VADOptions? = nil
+    /// Cancellation and progress (see `TranscriptionControl`); nil: neither.
+    public var control: TranscriptionControl? = nil
 
     public init() {}
 }

@@ -7,6 +7,8 @@ public enum WhisperError: Error, CustomStringConvertible, Equatable, Sendable {
     case allocation(AllocationError)
     case vadModel(VADModelError)
     case modelOutput(ModelOutputError)
+    /// `TranscriptionControl.cancel()` stopped the work.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum WhisperError: Error, CustomStringConvertible, Equatable, Sendable {
         case .allocation(let e): return e.description
         case .vadModel(let e): return e.description
         case .modelOutput(let e): return e.description
+        case .cancelled: return "the transcription was cancelled"
         }
     }
 
@@ -27,6 +30,7 @@ public enum WhisperError: Error, CustomStringConvertible, Equatable, Sendable {
         case .allocation(let e): return e
         case .vadModel(let e): return e
         case .modelOutput(let e): return e
+        case .cancelled: return self
         }
     }
     #endif

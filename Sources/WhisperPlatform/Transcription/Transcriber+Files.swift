@@ -10,6 +10,8 @@ extension Transcriber {
     /// log-mel in one streaming pass (`SpooledMelSpectrogram`), then transcribed window by window.
     /// The segments are those `transcribe(samples:)` gives for the file's samples, bit for bit.
     /// (Set `options.collectsSegments` to false to keep the result from growing with the recording.)
+    /// Throws the specific error (`AudioError`, `AllocationError`, ...), `WhisperError.cancelled`
+    /// when `options.control` was cancelled.
     public func transcribe(file path: String, options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
         try transcribe(stream: Mono16kStream(path: path), options: options, onSegment: onSegment)
@@ -20,6 +22,15 @@ extension Transcriber {
     /// With `options.vad`, the selected audio is read into memory: voice activity detection needs it whole.
     public func transcribe(stream: Mono16kStream, options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
+        do {
+            return try transcribeStreamed(stream, options: options, onSegment: onSegment)
+        } catch let error as WhisperError {
+            throw error.underlying
+        }
+    }
+
+    private func transcribeStreamed(_ stream: Mono16kStream, options: TranscriptionOptions,
+                                    onSegment: ((Segment) -> Void)?) throws -> TranscriptionResult {
         let selection = SampleSelection(options: options)
         if options.vad != nil {
             let end = selection.limit.map { selection.first + $0 }

@@ -31,6 +31,23 @@ final class TranscriberAPITests: XCTestCase {
         XCTAssertTrue(result.segments.allSatisfy { $0.start >= 0 && $0.end >= $0.start && $0.end <= Double(samples.count) / 16000 + 30 })
     }
 
+    func testAsyncSequenceOverAFileStreamsItFromDisk() async throws {
+        let transcriber = try Transcriber(model: try WhisperModel(path: try SharedData.model("ggml-tiny.en.bin")), threads: 2)
+        let path = try SharedData.sample("speech-long.wav")
+        let expected = try transcriber.transcribe(file: path, options: greedy()).segments
+        var streamed: [Segment] = []
+        for try await segment in transcriber.segments(file: path, options: greedy()) { streamed.append(segment) }
+        XCTAssertEqual(streamed, expected)
+        XCTAssertGreaterThan(streamed.count, 3)
+        // A file that cannot be read ends the sequence with the specific error.
+        do {
+            for try await _ in transcriber.segments(file: "/nonexistent.wav") {}
+            XCTFail("no error")
+        } catch {
+            guard case .cannotOpen? = error as? AudioError else { return XCTFail("\(error)") }
+        }
+    }
+
     func testFallbackRetriesHotterWhenTheResultLooksWrong() throws {
         let (transcriber, samples) = try makeTranscriber()
         var options = greedy()
