@@ -162,25 +162,29 @@ public final class TextDecoder: @unchecked Sendable {
     private var captureLayers: Set<Int> = []
     private var capturedQueries: [Int: [Float]] = [:]
 
-    /// `decode` of one step that also keeps, for each layer in `layers`, the cross-attention queries
-    /// of every row (`[rows][d]`, before the heads are split): what word alignment needs to
-    /// recompute the attention weights of its heads. `body` gets the logits (valid only inside it)
-    /// and the queries.
-    func decodeCapturingCrossQueries<R, E: Error>(_ step: Step, layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
-                                        executor: ParallelExecutor,
-                                        _ body: (UnsafeBufferPointer<Float>, [Int: [Float]]) throws(E) -> R) throws(E) -> R {
+    /// Feeds `tokens` to an empty one-slot `cache` (teacher forcing) and returns, for each layer in
+    /// `layers`, the cross-attention queries of every row (`[rows][d]`, before the heads are split):
+    /// what word alignment needs to recompute the attention weights of its heads. The pass stops
+    /// once the last of those layers has its queries: no later layer, no logits.
+    func crossAttentionQueries(tokens: [Int], layers: Set<Int>, cache: KeyValueCache, cross: CrossAttentionCache,
+                               executor: ParallelExecutor) -> [Int: [Float]] {
+        guard let last = layers.max() else { return [:] }
         captureLayers = layers
         defer {
             captureLayers = []
             capturedQueries = [:]
         }
-        let logits = decode([step], cache: cache, cross: cross, executor: executor)
-        return try body(logits, capturedQueries)
+        rowTokens = tokens
+        segments = [Segment(slot: 0, firstRow: 0, count: tokens.count)]
+        logitSources = []
+        _ = forward(cache: cache, cross: cross, executor: executor, lastLayer: last)
+        return capturedQueries
     }
 
-    /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`.
+    /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`;
+    /// with `lastLayer`, only through that layer's cross-attention queries (and no logits).
     private func forward(cache: KeyValueCache, cross: CrossAttentionCache,
-                         executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+                         executor: ParallelExecutor, lastLayer: Int? = nil) -> UnsafeBufferPointer<Float> {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
         let totalRows = rowTokens.count
@@ -241,6 +245,10 @@ public final class TextDecoder: @unchecked Sendable {
             matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
             if captureLayers.contains(layer) {
                 capturedQueries[layer] = Array(UnsafeBufferPointer(start: q.pointer, count: totalRows * d))
+            }
+            if layer == lastLayer {
+                for segment in segments { cache.lengths[segment.slot] += segment.count }
+                return UnsafeBufferPointer(start: logits.pointer, count: 0)
             }
             attention(query: q.pointer, queryRows: totalRows, transposedKeyBlocks: cross.keys(layer: layer),
                       halfPrecisionValues: cross.values(layer: layer), keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,

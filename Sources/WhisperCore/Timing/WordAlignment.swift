@@ -22,8 +22,11 @@ enum WordAlignment {
 
     /// The alignment of `textTokens` (no timestamps, no end-of-text) decoded from a window whose
     /// first `frameCount` mel frames are audio; times in seconds from the window's start.
+    /// `probabilities` (parallel to `textTokens`) are the tokens' probabilities when they were
+    /// decoded; a word's is their mean. (OpenAI recomputes them in this pass, in the context without
+    /// timestamps, which costs the vocabulary-wide logits of every token — most of the pass.)
     /// `cache` is a one-slot key/value cache, reused from window to window.
-    static func align(textTokens: [Int], startSequence: [Int], frameCount: Int, decoder: TextDecoder,
+    static func align(textTokens: [Int], probabilities: [Double], startSequence: [Int], frameCount: Int, decoder: TextDecoder,
                       cross: CrossAttentionCache, cache: KeyValueCache, heads: AlignmentHeads, tokenizer: Tokenizer,
                       executor: ParallelExecutor) throws(AllocationError) -> [WordTiming] {
         guard !textTokens.isEmpty else { return [] }
@@ -34,26 +37,13 @@ enum WordAlignment {
         let positions = min(cross.rows, frameCount / 2)
         guard positions > 0, tokens.count <= h.nTextCtx else { return [] }
 
-        // One teacher-forced pass: the logits of the text tokens' positions, and the cross-attention
-        // queries of the layers that hold alignment heads.
+        // One teacher-forced pass, as far as the last layer that holds alignment heads: the
+        // cross-attention queries of those layers.
         cache.reset()
         let layers = heads.layers.filter { $0 < h.nTextLayer }
-        let nVocab = h.nVocab, eot = specials.endOfText
-        let firstText = startSequence.count
-        let (probabilities, queries) = decoder.decodeCapturingCrossQueries(
-            TextDecoder.Step(slot: 0, tokens: tokens, logitRows: Array(firstText..<(firstText + textTokens.count))),
-            layers: Set(layers), cache: cache, cross: cross, executor: executor) { logits, queries in
-            // The probability of each text token where it was decoded (softmax over text tokens only).
-            var probabilities: [Double] = []
-            for (i, token) in textTokens.enumerated() {
-                let row = UnsafeBufferPointer(rebasing: logits[(i * nVocab)..<(i * nVocab + eot)])
-                let top = row.max() ?? 0
-                var sum = 0.0
-                for x in row { sum += ScalarMath.exp(Double(x - top)) }
-                probabilities.append(ScalarMath.exp(Double(logits[i * nVocab + token] - top)) / sum)
-            }
-            return (probabilities, queries)
-        }
+        let eot = specials.endOfText
+        let queries = decoder.crossAttentionQueries(tokens: tokens, layers: Set(layers), cache: cache, cross: cross,
+                                                    executor: executor)
 
         // Attention weights of each alignment head: [heads][tokens][positions].
         let rows = tokens.count

@@ -183,12 +183,18 @@ public final class Transcriber: @unchecked Sendable {
 
             if options.wordTimestamps {
                 clock = Host.seconds()
-                let textTokens = current.flatMap { $0.tokens.filter { $0 < specials.endOfText } }
+                var textTokens: [Int] = [], textProbabilities: [Double] = []
+                for segment in current {
+                    for (i, token) in segment.tokens.enumerated() where token < specials.endOfText {
+                        textTokens.append(token)
+                        textProbabilities.append(i < segment.tokenProbabilities.count ? Double(segment.tokenProbabilities[i]) : 0)
+                    }
+                }
                 let startSequence = windowDecoder.startSequence(options: options.decoding, language: language)
                     .filter { $0 != specials.noTimestamps }
                 let alignment = try WhisperError.allocating { () throws(AllocationError) in
                     try WordAlignment.align(
-                        textTokens: textTokens, startSequence: startSequence, frameCount: size, decoder: decoder, cross: cross,
+                        textTokens: textTokens, probabilities: textProbabilities, startSequence: startSequence, frameCount: size, decoder: decoder, cross: cross,
                         cache: try alignmentCache(), heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
                 }
                 WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
