@@ -22,6 +22,7 @@ struct CommandLineOptions {
     var prependPunctuations = WordTimestamps.prependPunctuations
     var appendPunctuations = WordTimestamps.appendPunctuations
     var alignmentHeads: String?
+    var hallucinationSilenceThreshold: Double?
     var bestOf = 5
     var beamSize = 5
     var compressionRatioThreshold = 2.4
@@ -147,6 +148,7 @@ struct CommandLineOptions {
         text(["--prepend-punctuations"], "CHARS", "with --word-timestamps: punctuation joined to the next word (default: OpenAI's)") { $0.prependPunctuations = $1 },
         text(["--append-punctuations"], "CHARS", "with --word-timestamps: punctuation joined to the previous word (default: OpenAI's)") { $0.appendPunctuations = $1 },
         flag(["--highlight-words"], "with --word-timestamps: a subtitle per word, the word underlined (karaoke)") { $0.subtitleLayout.highlightWords = true },
+        number(["--hallucination-silence-threshold"], "T", "with --word-timestamps: skip silences longer than T seconds around text that looks hallucinated (OpenAI's option)", in: 0...100_000) { $0.hallucinationSilenceThreshold = $1 },
         flag(["--word-timestamps"], "time every word (OpenAI's word_timestamps): JSON gets a words array, -ml/-sow split on word times") { $0.wordTimestamps = true },
         int(["-bo", "--best-of"], "N", "candidates sampled at temperature > 0, at most \(maxDecoders) (default: 5)", in: 1...maxDecoders) { $0.bestOf = $1 },
         int(["-bs", "--beam-size"], "N", "beam size at temperature 0, at most \(maxDecoders); 1 decodes greedily (default: 5)", in: 1...maxDecoders) { $0.beamSize = $1 },
@@ -278,6 +280,9 @@ struct CommandLineOptions {
         if !wordTimestamps && subtitleLayout != SubtitleLayout() {
             throw UsageError(description: "--max-line-width, --max-line-count, --max-words-per-line and --highlight-words need --word-timestamps")
         }
+        if !wordTimestamps && hallucinationSilenceThreshold != nil {
+            throw UsageError(description: "--hallucination-silence-threshold needs --word-timestamps")
+        }
         if skipExisting && outputFormats.isEmpty {
             throw UsageError(description: "--skip-existing needs output files to look for (-otxt, -osrt, --output-format ...)")
         }
@@ -311,6 +316,7 @@ struct CommandLineOptions {
         o.offset = Double(offsetMilliseconds) / 1000
         o.duration = durationMilliseconds > 0 ? Double(durationMilliseconds) / 1000 : nil
         o.wordTimestamps = wordTimestamps
+        o.hallucinationSilenceThreshold = hallucinationSilenceThreshold
         o.prependPunctuations = prependPunctuations
         o.appendPunctuations = appendPunctuations
         if let alignmentHeads {

@@ -105,6 +105,7 @@ public final class Transcriber: @unchecked Sendable {
         while seek < contentFrames {
             if control?.isCancelled == true { throw .cancelled }
             if windowIndex > 0 { control?.onProgress?(Double(seek) / Double(contentFrames)) }
+            let previousSeek = seek
             let timeOffset = Double(seek * Self.hopLength) / Double(Self.sampleRate)
             let size = min(Self.windowFrames, contentFrames - seek)
             // The window's frames, zero-padded to 30 s.
@@ -200,13 +201,21 @@ public final class Transcriber: @unchecked Sendable {
                 WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
                                      lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
                                      appended: options.appendPunctuations, eot: specials.endOfText)
-                if let lastWordEnd = WordTimestamps.end(of: current) {
-                    // OpenAI resumes after the last word (unless the window ended on a single timestamp).
-                    if !singleTimestampEnding && lastWordEnd > baseTime + timeOffset {
-                        seek = Int(((lastWordEnd - baseTime) * 100).rounded(.toNearestOrEven))
-                    }
-                    lastSpeechTimestamp = lastWordEnd
+                // OpenAI resumes after the last word (unless the window ended on a single timestamp).
+                if !singleTimestampEnding, let lastWordEnd = WordTimestamps.end(of: current), lastWordEnd > baseTime + timeOffset {
+                    seek = Int(((lastWordEnd - baseTime) * 100).rounded(.toNearestOrEven))
                 }
+                if let threshold = options.hallucinationSilenceThreshold {
+                    let keep = HallucinationSkip(threshold: threshold).apply(
+                        to: &current, seek: &seek, baseTime: baseTime, timeOffset: baseTime + timeOffset,
+                        previousSeek: previousSeek, size: size, contentFrames: contentFrames,
+                        singleTimestampEnding: singleTimestampEnding, lastSpeechTimestamp: lastSpeechTimestamp)
+                    if !keep {
+                        timings.alignment += Host.seconds() - clock
+                        continue
+                    }
+                }
+                if let lastWordEnd = WordTimestamps.end(of: current) { lastSpeechTimestamp = lastWordEnd }
                 timings.alignment += Host.seconds() - clock
             }
 

@@ -34,6 +34,10 @@ public struct TranscriptionOptions: Sendable, Equatable {
     /// With word timestamps: punctuation merged into the next word / into the previous one.
     public var prependPunctuations = WordTimestamps.prependPunctuations
     public var appendPunctuations = WordTimestamps.appendPunctuations
+    /// With word timestamps: OpenAI's `hallucination_silence_threshold`, in seconds. Text that looks
+    /// hallucinated (unlikely, too short or too long words) between silences longer than this is
+    /// dropped and the silence before it skipped (nil: off).
+    public var hallucinationSilenceThreshold: Double? = nil
     /// Voice activity detection: transcribe only the speech it finds (nil: the whole recording).
     public var vad: VADOptions? = nil
     /// Cancellation and progress (see `TranscriptionControl`); nil: neither.

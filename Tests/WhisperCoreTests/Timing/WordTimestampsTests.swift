@@ -146,6 +146,20 @@ final class WordTimestampsTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("--word-timestamps"), out.stderr)
     }
 
+    func testHallucinationSilenceThresholdKeepsSpeech() throws {
+        // jfk.wav is speech from start to end: nothing looks hallucinated, nothing is skipped.
+        let args = ["-m", try SharedData.model("ggml-tiny.en.bin"), "-f", try SharedData.sample("jfk.wav"), "-np", "--word-timestamps"]
+        let plain = try CLIRunner.run(args)
+        let skipping = try CLIRunner.run(args + ["--hallucination-silence-threshold", "2"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(skipping.status, 0, skipping.stderr)
+        XCTAssertEqual(skipping.stdout, plain.stdout)
+        XCTAssertTrue(plain.stdout.contains("ask what you can do for your country."), plain.stdout)
+        let usage = try CLIRunner.run(["-m", "x.bin", "--hallucination-silence-threshold", "2", "a.wav"])
+        XCTAssertEqual(usage.status, 2)
+        XCTAssertTrue(usage.stderr.contains("--word-timestamps"), usage.stderr)
+    }
+
     // MARK: - Pieces
 
     func testDynamicTimeWarpingFollowsTheCheapPath() {
