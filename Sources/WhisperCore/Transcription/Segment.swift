@@ -31,10 +31,13 @@ public struct Segment: Sendable, Equatable {
     }
 }
 
-/// One decoded 30-second window, for diagnostics and replay tests.
+/// One decoded 30-second window: what the decoder chose there (`result.tokens`, their
+/// `result.tokenLogProbs`, …), for diagnostics, replay tests and `TranscriptionControl.onWindow`.
 public struct WindowRecord: Sendable, Equatable {
-    /// Where the window started, in 10 ms mel frames.
+    /// Where the window started, in 10 ms mel frames from the start of the transcribed audio.
     public var seek: Int
+    /// Where the window started, in seconds from the start of the recording.
+    public var start: Double
     public var result: DecodingResult
 }
 

@@ -131,7 +131,9 @@ public final class Transcriber: @unchecked Sendable {
             timings.decodedTokens += result.tokens.count + 1
             timings.windows += 1
             windowIndex += 1
-            if options.collectsSegments { windows.append(WindowRecord(seek: seek, result: result)) }
+            let record = WindowRecord(seek: seek, start: baseTime + timeOffset, result: result)
+            if options.collectsSegments { windows.append(record) }
+            control?.onWindow?(record)
 
             // Silence: skip the window.
             if let threshold = options.noSpeechThreshold, result.noSpeechProbability > threshold,

@@ -104,4 +104,25 @@ final class CancellationTests: XCTestCase {
         XCTAssertEqual(values, values.sorted())
         XCTAssertTrue(values.allSatisfy { $0 > 0 && $0 <= 1 }, "\(values)")
     }
+
+    func testEachWindowIsReportedAsItIsDecoded() throws {
+        let transcriber = try transcriber()
+        let samples = try AudioLoader.loadMono16k(path: try SharedData.sample("speech-long.wav"))
+        final class Records: @unchecked Sendable { var all: [WindowRecord] = [] }
+        let records = Records()
+        var segmentsBefore: [Int] = []   // segments delivered when each window was reported
+        var delivered = 0
+        let control = TranscriptionControl(onWindow: { records.all.append($0); segmentsBefore.append(delivered) })
+        let result = try transcriber.transcribe(samples: samples, options: greedy(control)) { _ in delivered += 1 }
+        XCTAssertGreaterThanOrEqual(records.all.count, 2)
+        XCTAssertEqual(records.all, result.windows, "the reported windows are the result's")
+        XCTAssertEqual(segmentsBefore.first, 0, "a window is reported before its segments")
+        XCTAssertEqual(records.all.map(\.start), records.all.map(\.start).sorted())
+        for record in records.all {
+            XCTAssertFalse(record.result.tokens.isEmpty)
+            XCTAssertEqual(record.result.tokenLogProbs.count, record.result.tokens.count)
+            XCTAssertTrue(record.result.tokenLogProbs.allSatisfy { $0 <= 0 })
+            XCTAssertEqual(record.start, Double(record.seek) / 100, accuracy: 1e-9)
+        }
+    }
 }
