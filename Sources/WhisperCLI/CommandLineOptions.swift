@@ -49,6 +49,11 @@ struct CommandLineOptions {
     var recursive = false
     var skipExisting = false
     var showHelp = false
+    // Live audio (whisper.cpp's stream): --stream, --step, --length, --keep.
+    var stream = false
+    var stepMilliseconds = 3000
+    var lengthMilliseconds = 10000
+    var keepMilliseconds = 200
     var showVersion = false
     // Voice activity detection (whisper.cpp's --vad flags).
     var vad = false
@@ -164,6 +169,10 @@ struct CommandLineOptions {
         text(["--prompt"], "PROMPT", "initial prompt: text that primes the first window") { $0.prompt = $1 },
         flag(["-nc", "--no-context"], "do not condition a window on the previous text (same as -mc 0)") { $0.noContext = true },
         flag(["-nt", "--no-timestamps"], "print the text without timestamps") { $0.noTimestamps = true },
+        flag(["--stream"], "live audio: read 16 kHz mono 16-bit PCM (raw, or after a WAV header) from '-' (stdin) or a named pipe as it arrives and print lines of text as they are heard (greedy)") { $0.stream = true },
+        int(["--step"], "MS", "with --stream: transcribe every MS ms of new audio (default: 3000)", in: 100...60_000) { $0.stepMilliseconds = $1 },
+        int(["--length"], "MS", "with --stream: the audio each step transcribes, ms (default: 10000)", in: 100...30_000) { $0.lengthMilliseconds = $1 },
+        int(["--keep"], "MS", "with --stream: audio of the previous line kept at the start of the next, ms (default: 200)", in: 0...10_000) { $0.keepMilliseconds = $1 },
         flag(["-np", "--no-prints"], "print nothing but the results") { $0.noPrints = true },
         flag(["-ps", "--print-special"], "print special tokens") { $0.printSpecial = true },
         flag(["-pc", "--print-colors"], "colour tokens by their probability") { $0.printColors = true },
@@ -279,6 +288,19 @@ struct CommandLineOptions {
         guard maxLength >= 0 else { throw UsageError(description: "-ml must not be negative") }
         if !wordTimestamps && subtitleLayout != SubtitleLayout() {
             throw UsageError(description: "--max-line-width, --max-line-count, --max-words-per-line and --highlight-words need --word-timestamps")
+        }
+        if stream {
+            guard files.count == 1 else {
+                throw UsageError(description: "--stream reads one input: '-' (stdin) or a named pipe, got \(files.count)")
+            }
+            guard outputFormats.isEmpty, outputFile == nil, !vad, !wordTimestamps else {
+                throw UsageError(description: "--stream prints lines of text: it takes no output files, --vad or --word-timestamps")
+            }
+            guard stepMilliseconds <= lengthMilliseconds else {
+                throw UsageError(description: "--step (\(stepMilliseconds) ms) must not be longer than --length (\(lengthMilliseconds) ms)")
+            }
+        } else if stepMilliseconds != 3000 || lengthMilliseconds != 10000 || keepMilliseconds != 200 {
+            throw UsageError(description: "--step, --length and --keep need --stream")
         }
         if !wordTimestamps && hallucinationSilenceThreshold != nil {
             throw UsageError(description: "--hallucination-silence-threshold needs --word-timestamps")

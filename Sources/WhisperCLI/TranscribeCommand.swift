@@ -33,6 +33,7 @@ enum TranscribeCommand {
             Console.error("no input files given (see --help)")
             return 2
         }
+        if options.stream { return StreamCommand.run(options, model: modelArgument) }
 
         // Inputs and where their outputs go; clashes are usage errors, found before any work.
         let discovery = InputDiscovery.collect(options.files, recursive: options.recursive)
