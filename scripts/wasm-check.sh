@@ -76,7 +76,10 @@ fi
 # possible), with and without a 128 MiB cap on WebAssembly memory.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "wasm-check: installing Debian's chromium for the browser test"
-    DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q chromium >/dev/null 2>&1 \
+    # A fresh machine may have no package lists yet: read them once, then install.
+    { DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q chromium >/dev/null 2>&1 \
+        || { timeout 300 apt-get update -q >/dev/null 2>&1 \
+             && DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q chromium >/dev/null 2>&1; }; } \
         || echo "wasm-check: apt-get could not install chromium"
 fi
 "$PYTHON" scripts/browser-check.py "$OUT/whisper.wasm" "$OUT/ggml-tiny.en-q5_1.bin" "$jfk" \
