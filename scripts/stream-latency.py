@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency and memory of `whisper-cli --stream`, fed through a pipe at real-time pace.
 
-  scripts/stream-latency.py MODEL WAV [--speed S] [--tty] [--repeat N] [--cli PATH]
+  scripts/stream-latency.py MODEL WAV [--speed S] [--tty] [--repeat N] [--vad VAD_MODEL] [--cli PATH]
 
 Feeds WAV's 16-bit PCM (16 kHz mono) to `whisper-cli --stream -m MODEL -` in 100 ms pieces, S times
 real time (1: as a microphone would), then 12 s of silence. Latency: from the moment the audio of
@@ -17,6 +17,7 @@ p.add_argument("model"); p.add_argument("wav")
 p.add_argument("--speed", type=float, default=1.0)
 p.add_argument("--tty", action="store_true")
 p.add_argument("--repeat", type=int, default=1)
+p.add_argument("--vad", metavar="VAD_MODEL", help="stream with --vad and this Silero model (a line per utterance)")
 p.add_argument("--cli", default=os.path.join(os.path.dirname(__file__), "..", ".build", "release", "whisper-cli"))
 a = p.parse_args()
 
@@ -36,13 +37,14 @@ assert w.getframerate() == 16000 and w.getnchannels() == 1 and w.getsampwidth() 
 pcm = w.readframes(w.getnframes())
 duration = len(pcm) / 32000
 
+command = [a.cli, "--stream", "-m", a.model, "-"] + (["--vad", "-vm", a.vad] if a.vad else [])
 if a.tty:
     master, slave = pty.openpty()
-    proc = subprocess.Popen([a.cli, "--stream", "-m", a.model, "-"], stdin=subprocess.PIPE, stdout=slave, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=slave, stderr=subprocess.PIPE)
     os.close(slave)
     out_fd = master
 else:
-    proc = subprocess.Popen([a.cli, "--stream", "-m", a.model, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out_fd = proc.stdout.fileno()
 
 start = time.time()
@@ -113,7 +115,7 @@ while True:
 proc.wait()
 time.sleep(0.5)                  # the stderr reader's last line
 summary = (err[0].decode() if err else "").strip().splitlines()
-print(f"{os.path.basename(a.wav)}: {duration:.1f} s x {a.repeat}, fed at {a.speed:g}x real time, stdout {'a terminal' if a.tty else 'a pipe'}")
+print(f"{os.path.basename(a.wav)}: {duration:.1f} s x {a.repeat}, fed at {a.speed:g}x real time, stdout {'a terminal' if a.tty else 'a pipe'}{', --vad' if a.vad else ''}")
 print("latency, end of the last word -> printed: " + ", ".join(f"{x:.2f} s" for x in latencies)
       + (f" (median {sorted(latencies)[len(latencies) // 2]:.2f} s)" if latencies else " (never printed)")
       + (f"; the word was not found after {a.repeat - len(latencies)} of {a.repeat} repetitions" if len(latencies) < a.repeat else ""))

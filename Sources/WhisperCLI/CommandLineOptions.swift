@@ -169,7 +169,7 @@ struct CommandLineOptions {
         text(["--prompt"], "PROMPT", "initial prompt: text that primes the first window") { $0.prompt = $1 },
         flag(["-nc", "--no-context"], "do not condition a window on the previous text (same as -mc 0)") { $0.noContext = true },
         flag(["-nt", "--no-timestamps"], "print the text without timestamps") { $0.noTimestamps = true },
-        flag(["--stream"], "live audio: read 16 kHz mono 16-bit PCM (raw, or after a WAV header) from '-' (stdin) or a named pipe as it arrives and print lines of text as they are heard (greedy)") { $0.stream = true },
+        flag(["--stream"], "live audio: read 16 kHz mono 16-bit PCM (raw, or after a WAV header) from '-' (stdin) or a named pipe as it arrives and print lines of text as they are heard (greedy); with --vad, a line per utterance once a pause (at least 500 ms, or -vsd) ends it") { $0.stream = true },
         int(["--step"], "MS", "with --stream: transcribe every MS ms of new audio (default: 3000)", in: 100...60_000) { $0.stepMilliseconds = $1 },
         int(["--length"], "MS", "with --stream: the audio each step transcribes, ms (default: 10000)", in: 100...30_000) { $0.lengthMilliseconds = $1 },
         int(["--keep"], "MS", "with --stream: audio of the previous line kept at the start of the next, ms (default: 200)", in: 0...10_000) { $0.keepMilliseconds = $1 },
@@ -293,8 +293,8 @@ struct CommandLineOptions {
             guard files.count == 1 else {
                 throw UsageError(description: "--stream reads one input: '-' (stdin) or a named pipe, got \(files.count)")
             }
-            guard outputFormats.isEmpty, outputFile == nil, !vad, !wordTimestamps else {
-                throw UsageError(description: "--stream prints lines of text: it takes no output files, --vad or --word-timestamps")
+            guard outputFormats.isEmpty, outputFile == nil, !wordTimestamps else {
+                throw UsageError(description: "--stream prints lines of text: it takes no output files or --word-timestamps")
             }
             guard stepMilliseconds <= lengthMilliseconds else {
                 throw UsageError(description: "--step (\(stepMilliseconds) ms) must not be longer than --length (\(lengthMilliseconds) ms)")

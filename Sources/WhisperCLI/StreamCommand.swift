@@ -27,6 +27,9 @@ enum StreamCommand {
         transcription.decoding.beamSize = 1
         transcription.decoding.bestOf = 1
         transcription.temperatures = [transcription.temperatures.first ?? 0]
+        if options.vad {
+            return runUtterances(options, model: model, input: input, transcription: transcription)
+        }
         let window = LiveTranscriber.Window(stepMilliseconds: options.stepMilliseconds,
                                             lengthMilliseconds: options.lengthMilliseconds,
                                             keepMilliseconds: options.keepMilliseconds)
@@ -86,6 +89,52 @@ enum StreamCommand {
                                Double(live.droppedSamples) / Double(WhisperAudio.sampleRate))
             }
             Console.info(line)
+        }
+        return 0
+    }
+
+    /// `--stream --vad`: a line per utterance, printed once a pause ends it.
+    static func runUtterances(_ options: CommandLineOptions, model: WhisperModel, input: LiveAudioInput,
+                              transcription: TranscriptionOptions) -> Int32 {
+        let utterances: UtteranceTranscriber
+        do {
+            let vadModel = try VADOptions(model: options.vadModel.map { .file($0) } ?? .defaultLocation,
+                                          parameters: options.vadParameters).loadModel()
+            utterances = UtteranceTranscriber(transcriber: try Transcriber(model: model, threads: options.threads),
+                                              vad: SileroVAD(model: vadModel), options: transcription,
+                                              parameters: options.vadParameters)
+        } catch {
+            Console.error("\(error)")
+            return 1
+        }
+        if !options.noPrints {
+            Console.info("whisper-cli: streaming \(input.name) with \(model.path): a line per utterance, as voice activity detection closes it")
+        }
+        let start = Date()
+        var audioSamples = 0, lines = 0
+        do {
+            while true {
+                let (samples, ended) = try input.next(minimum: 1600)
+                audioSamples += samples.count
+                for text in try utterances.append(samples) {
+                    Console.output(text + "\n")
+                    lines += 1
+                }
+                if ended {
+                    if let text = try utterances.finish() {
+                        Console.output(text + "\n")
+                        lines += 1
+                    }
+                    break
+                }
+            }
+        } catch {
+            Console.error("\(error)")
+            return 1
+        }
+        if !options.noPrints {
+            Console.info(String(format: "whisper-cli: %.1f s of audio in %.1f s; %d utterances",
+                                Double(audioSamples) / Double(WhisperAudio.sampleRate), -start.timeIntervalSinceNow, lines))
         }
         return 0
     }

@@ -99,6 +99,16 @@ final class StreamTests: XCTestCase {
         XCTAssertTrue(out.stderr.contains("44100"), out.stderr)
     }
 
+    func testOneLinePerUtteranceWithVAD() throws {
+        let (_, pcm, _) = try jfk()
+        let silence = [UInt8](repeating: 0, count: 32000)
+        let out = try runPaced(["--stream", "--vad", "-vm", try SharedData.model("silero-v6.2.0-ggml.bin"),
+                                "-m", try SharedData.model("ggml-tiny.en.bin"), "-t", "2", "-"], pcm: pcm + silence, speed: 2)
+        XCTAssertEqual(out.status, 0, out.stderr)
+        XCTAssertTrue(out.stdout.lowercased().contains("for your country"), out.stdout)
+        XCTAssertTrue(out.stderr.contains("utterances"), out.stderr)
+    }
+
     func testUsage() throws {
         let two = try CLIRunner.run(["--stream", "-m", "x.bin", "-", "b.wav"])
         XCTAssertEqual(two.status, 2)

@@ -44,3 +44,33 @@ final class LiveTranscriberTests: XCTestCase {
         XCTAssertFalse(live.isReady)
     }
 }
+
+/// `UtteranceTranscriber`: live audio cut at pauses by the Silero VAD, a line per utterance.
+final class UtteranceTranscriberTests: XCTestCase {
+    func testAnUtteranceIsPrintedOnceAPauseEndsIt() throws {
+        PlatformHost.install()
+        let transcriber = try Transcriber(model: try WhisperModel(path: try SharedData.model("ggml-tiny.en.bin")), threads: 2)
+        let vad = SileroVAD(model: try SileroVADModel(loading: try SharedData.model("silero-v6.2.0-ggml.bin")))
+        var options = TranscriptionOptions()
+        options.decoding.beamSize = 1
+        options.temperatures = [0]
+        let live = UtteranceTranscriber(transcriber: transcriber, vad: vad, options: options)
+        let jfk = try AudioLoader.loadMono16k(path: try SharedData.sample("jfk.wav"))
+        let short = try AudioLoader.loadMono16k(path: try SharedData.sample("speech-short.wav"))
+        let audio = jfk + [Float](repeating: 0, count: 16000) + short + [Float](repeating: 0, count: 16000)
+        var lines: [(text: String, at: Int)] = []
+        for start in stride(from: 0, to: audio.count, by: 1600) {
+            for text in try live.append(Array(audio[start..<min(audio.count, start + 1600)])) {
+                lines.append((text, min(audio.count, start + 1600)))
+            }
+        }
+        XCTAssertNil(try live.finish(), "both utterances were closed by the silence after them")
+        let text = lines.map(\.text).joined(separator: " | ")
+        XCTAssertTrue(text.lowercased().contains("for your country"), text)
+        XCTAssertTrue(text.lowercased().contains("lazy dog"), text)
+        // Each line comes within a second of its utterance's end (+ 0.5 s of pause to close it):
+        // the jfk line before speech-short starts.
+        let jfkLine = try XCTUnwrap(lines.first { $0.text.lowercased().contains("country") })
+        XCTAssertLessThan(jfkLine.at, jfk.count + 16000, "the jfk.wav utterance closes in the pause after it")
+    }
+}
