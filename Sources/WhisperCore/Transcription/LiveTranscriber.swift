@@ -47,11 +47,7 @@ public final class LiveTranscriber {
     /// previous-text conditioning across windows), greedy unless `options` say otherwise.
     public init(transcriber: Transcriber, options: TranscriptionOptions = TranscriptionOptions(), window: Window = Window()) {
         self.transcriber = transcriber
-        var options = options
-        options.conditionOnPreviousText = false
-        options.collectsSegments = true
-        options.vad = nil
-        self.options = options
+        self.options = options.forLiveAudio
         self.window = window
     }
 
@@ -72,11 +68,9 @@ public final class LiveTranscriber {
     /// Transcribes the current window with all new audio: the current line's text, final when the
     /// line is complete.
     public func step() throws(WhisperError) -> Line {
-        let keepFromBefore = min(previous.count, max(0, window.keep + window.length - pending.count))
-        let audio = Array(previous.suffix(keepFromBefore)) + pending
-        pending.removeAll(keepingCapacity: true)
+        let audio = takeWindow()
         previous = audio
-        let text = try transcribe(audio)
+        let text = try transcriber.liveText(of: audio, options: options)
         steps += 1
         guard steps % window.stepsPerLine == 0 else { return .partial(text) }
         previous = Array(audio.suffix(window.keep))
@@ -87,17 +81,38 @@ public final class LiveTranscriber {
     /// covered (nil when there is none).
     public func finish() throws(WhisperError) -> String? {
         guard !pending.isEmpty || steps % window.stepsPerLine != 0 else { return nil }
-        let keepFromBefore = min(previous.count, max(0, window.keep + window.length - pending.count))
-        let audio = Array(previous.suffix(keepFromBefore)) + pending
-        pending.removeAll()
+        let audio = takeWindow()
         previous.removeAll()
         steps = 0
-        return try transcribe(audio)
+        return try transcriber.liveText(of: audio, options: options)
     }
 
-    private func transcribe(_ audio: [Float]) throws(WhisperError) -> String {
+    /// The window to transcribe: the new audio after as much of the line's audio as `length` and
+    /// `keep` leave room for. The new audio is consumed.
+    private func takeWindow() -> [Float] {
+        let keepFromBefore = min(previous.count, max(0, window.keep + window.length - pending.count))
+        let audio = Array(previous.suffix(keepFromBefore)) + pending
+        pending.removeAll(keepingCapacity: true)
+        return audio
+    }
+}
+
+extension TranscriptionOptions {
+    /// The options for live audio: each piece transcribed on its own (no previous text), no VAD of
+    /// its own, segments kept for the text.
+    var forLiveAudio: TranscriptionOptions {
+        var options = self
+        options.conditionOnPreviousText = false
+        options.collectsSegments = true
+        options.vad = nil
+        return options
+    }
+}
+
+extension Transcriber {
+    /// The text of a piece of live audio, trimmed ("" for none).
+    func liveText(of audio: [Float], options: TranscriptionOptions) throws(WhisperError) -> String {
         guard !audio.isEmpty else { return "" }
-        let result = try transcriber.transcribe(samples: audio, options: options)
-        return result.segments.map { $0.text }.joined().trimmingWhitespace()
+        return try transcribe(samples: audio, options: options).segments.map { $0.text }.joined().trimmingWhitespace()
     }
 }

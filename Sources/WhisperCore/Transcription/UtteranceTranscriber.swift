@@ -27,11 +27,7 @@ public final class UtteranceTranscriber {
                 parameters: VADParameters = VADParameters(), closingSilence: Double = 0.5) {
         self.transcriber = transcriber
         self.vad = vad
-        var options = options
-        options.conditionOnPreviousText = false
-        options.collectsSegments = true
-        options.vad = nil
-        self.options = options
+        self.options = options.forLiveAudio
         let rate = Double(WhisperAudio.sampleRate)
         threshold = parameters.threshold
         endThreshold = max(0.01, parameters.threshold - 0.15)
@@ -50,22 +46,23 @@ public final class UtteranceTranscriber {
         var lines: [String] = []
         var start = 0
         while start + w <= carry.count {
-            let window = Array(carry[start..<(start + w)])
+            let range = start..<(start + w)
             start += w
-            let p = window.withUnsafeBufferPointer { vad.process(window: $0) }
+            let p = carry.withUnsafeBufferPointer { vad.process(window: UnsafeBufferPointer(rebasing: $0[range])) }
             if !inSpeech {
                 if p >= threshold {
                     inSpeech = true
                     silence = 0
-                    utterance = preroll + window
+                    utterance = preroll
+                    utterance.append(contentsOf: carry[range])
                     preroll.removeAll()
                 } else {
-                    preroll.append(contentsOf: window)
+                    preroll.append(contentsOf: carry[range])
                     if preroll.count > pad { preroll.removeFirst(preroll.count - pad) }
                 }
                 continue
             }
-            utterance.append(contentsOf: window)
+            utterance.append(contentsOf: carry[range])
             if p < endThreshold { silence += w } else if p >= threshold { silence = 0 }
             if silence >= closing || utterance.count >= maxSamples {
                 if let text = try close() { lines.append(text) }
@@ -92,8 +89,7 @@ public final class UtteranceTranscriber {
         inSpeech = false
         silence = 0
         guard audio.count - pad >= minSpeech else { return nil }
-        let result = try transcriber.transcribe(samples: audio, options: options)
-        let text = result.segments.map { $0.text }.joined().trimmingWhitespace()
+        let text = try transcriber.liveText(of: audio, options: options)
         return text.isEmpty ? nil : text
     }
 }

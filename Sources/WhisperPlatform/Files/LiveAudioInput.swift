@@ -21,8 +21,6 @@ public final class LiveAudioInput: @unchecked Sendable {
     private var samples: [Float] = []
     private var ended = false
     private var failure: AudioError?
-    /// Bytes read in all (header included).
-    private var bytesRead = 0
 
     /// `path` "-" is standard input.
     public init(path: String) throws(AudioError) {
@@ -111,7 +109,6 @@ public final class LiveAudioInput: @unchecked Sendable {
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 1)
         defer { raw.deallocate() }
         let n = try input.read(into: raw)
-        bytesRead += n
         return Array(raw[0..<n])
     }
 

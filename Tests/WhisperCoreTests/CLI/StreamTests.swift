@@ -38,18 +38,7 @@ final class StreamTests: XCTestCase {
             try? input.fileHandleForWriting.close()
         }
         writer.start()
-        nonisolated(unsafe) var stderrData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            stderrData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        return CLIRunner.Output(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                                stderr: String(decoding: stderrData, as: UTF8.self))
+        return CLIRunner.collect(process, out: out, err: err)
     }
 
     /// jfk.wav's bytes: its header (up to the data chunk's body; its sizes at 4 and `dataSize`) and the PCM after it.

@@ -38,6 +38,11 @@ enum CLIRunner {
             process.standardInput = FileHandle.nullDevice
             try process.run()
         }
+        return collect(process, out: out, err: err)
+    }
+
+    /// Reads a started process's stdout and stderr to their ends and waits for it.
+    static func collect(_ process: Process, out: Pipe, err: Pipe) -> Output {
         // Read both pipes concurrently so a chatty child never blocks on a full pipe.
         nonisolated(unsafe) var stderrData = Data()
         let group = DispatchGroup()
