@@ -13,6 +13,7 @@ def main():
         dirs.append(args[1]); args = args[2:]
     module_path, module_args = args[0], args[1:]
     config = wasmtime.Config()
+    config.cache = True   # compiled code cached across runs, as the wasmtime command does by default
     engine = wasmtime.Engine(config)
     store = wasmtime.Store(engine)
     wasi = wasmtime.WasiConfig()

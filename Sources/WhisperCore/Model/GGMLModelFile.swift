@@ -39,6 +39,14 @@ public final class GGMLModelFile: @unchecked Sendable {
     public let tensorOrder: [String]
     /// The file's bytes (memory-mapped where the host allows it).
     public let file: any ModelBytes
+    /// f16 matrices of `file` rearranged into panels over their own bytes, by the address of their
+    /// first byte, with the partial panels' own buffers (see `halfPanelsInPlace`).
+    private var panelsInPlace: [Int: HalfPanels] = [:]
+    private var panelTails: [UnsafeMutableRawPointer] = []
+
+    deinit {
+        for tail in panelTails { MemoryBudget.deallocate(tail) }
+    }
 
     public init(file: any ModelBytes) throws(ModelLoadError) {
         let path = file.path
@@ -156,6 +164,26 @@ public final class GGMLModelFile: @unchecked Sendable {
 }
 
 extension GGMLModelFile {
+    /// The f16 matrix `weight` of this file laid out as `HalfPanels` over its own bytes — for files
+    /// held in memory, not mapped (there `StreamedMatrices` copies the panels out instead): the
+    /// decoder's few-row products need that layout, and a second copy of the weights would not fit
+    /// where memory is tight (a WebAssembly module). Done once per matrix, whichever model loads the
+    /// file; afterwards `data(of:)` gives the matrix's values in the panels' order. Nil for a mapped
+    /// file, or when memory for one panel cannot be had.
+    package func halfPanelsInPlace(_ weight: WeightMatrix) -> HalfPanels? {
+        guard !file.isMapped, weight.type == .f16, let start = file.bytes.baseAddress,
+              weight.base >= start, weight.base + weight.rows * weight.rowBytes <= start + file.bytes.count
+        else { return nil }
+        return Host.withSharedLock {
+            let key = Int(bitPattern: weight.base)
+            if let made = panelsInPlace[key] { return made }
+            guard let made = HalfPanels.rearrangingInPlace(weight) else { return nil }
+            panelsInPlace[key] = made.panels
+            if let tail = made.tail { panelTails.append(tail) }
+            return made.panels
+        }
+    }
+
     /// Whether a tensor holds a NaN or an infinity: any value of an f32/f16 tensor, or the f16
     /// scale (and minimum) of any block of a quantized one (its integer codes are always finite).
     func holdsNonFinite(_ tensor: TensorInfo) -> Bool {

@@ -121,6 +121,7 @@ package struct WhisperWeights: Sendable {
         }
         decoder = DecoderWeights(tokenEmbedding: tokenEmbedding, positionalEmbedding: decoderPositions,
                                  blocks: decoderBlocks, finalNorm: try norm("decoder.ln", d))
+            .withPanelsInPlace(file)
 
         try reader.checkAllUsed()
     }
@@ -203,7 +204,7 @@ extension DecoderWeights {
     /// (`StreamedMatrices`: f16 as `HalfPanels`, f32 byte for byte).
     /// Also returns the copies, which the decoder drops and makes again around each encoder run.
     func preparedForDecoding() -> (weights: DecoderWeights, copies: StreamedMatrices?) {
-        func copied(_ m: WeightMatrix) -> Bool { m.quantizedPanels == nil && m.mappedFile != nil }
+        func copied(_ m: WeightMatrix) -> Bool { m.quantizedPanels == nil && m.panels == nil && m.mappedFile != nil }
         var originals: [WeightMatrix] = []
         let paneled = mapPerTokenMatrices { m in
             let p = m.withQuantizedPanels()
@@ -218,6 +219,13 @@ extension DecoderWeights {
             return copies.matrix(next)
         }
         return (weights, copies)
+    }
+
+    /// These weights with their f16 per-token matrices laid out in panels over the file's own bytes
+    /// when the file is held in memory rather than mapped (see `GGMLModelFile.halfPanelsInPlace`).
+    func withPanelsInPlace(_ file: GGMLModelFile) -> DecoderWeights {
+        guard !file.file.isMapped else { return self }
+        return mapPerTokenMatrices { m in file.halfPanelsInPlace(m).map { m.using($0) } ?? m }
     }
 
     /// These weights with `transform` applied to each matrix used once per token, always in the same order.

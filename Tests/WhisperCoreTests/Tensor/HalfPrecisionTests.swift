@@ -24,6 +24,8 @@ final class HalfPrecisionTests: XCTestCase {
             let fast = HalfPrecision.floats(fromBits: bits)
             let portable = HalfPrecision.portableFloats(fromBits: bits)
             for i in 0..<16 {
+                // The two bit-level conversions agree on every pattern, NaN payloads included.
+                XCTAssertEqual(portable[i].bitPattern, HalfPrecision.portableFloat(fromBits: bits[i]).bitPattern, "bits \(bits[i])")
                 let scalar = HalfPrecision.float(fromBits: bits[i])
                 if scalar.isNaN {
                     XCTAssertTrue(fast[i].isNaN && portable[i].isNaN)

@@ -13,17 +13,54 @@
 /// Every output is `Σ_k w[k]·x[k]` accumulated in `k` order with fused multiply-adds in one lane,
 /// whatever the number of activation rows or their position, so results do not depend on the batch.
 /// Rows past the end of the matrix are stored as zeros. The same bytes as the row-major matrix
-/// (plus padding to a whole panel): the panels replace the copy `StreamedMatrices` makes.
+/// (plus padding to a whole panel): the panels replace the copy `StreamedMatrices` makes, or — for a
+/// model held in memory rather than mapped — the row-major bytes themselves (`rearrangingInPlace`).
 package struct HalfPanels: OutputPanels, @unchecked Sendable {
     /// Halves (UInt16 bit patterns).
     package let base: UnsafeMutablePointer<UInt16>
     package let rows: Int
     package let columns: Int
+    /// The last, partial panel when it is not at its place after `base` (panels made in place).
+    private let tail: UnsafeMutablePointer<UInt16>?
 
     package init(base: UnsafeMutablePointer<UInt16>, rows: Int, columns: Int) {
+        self.init(base: base, rows: rows, columns: columns, tail: nil)
+    }
+
+    private init(base: UnsafeMutablePointer<UInt16>, rows: Int, columns: Int, tail: UnsafeMutablePointer<UInt16>?) {
         self.base = base
         self.rows = rows
         self.columns = columns
+        self.tail = tail
+    }
+
+    /// Rearranges the f16 matrix `weight`, held in writable memory, into panels over its own bytes:
+    /// panel `j`'s 64 rows are the same bytes in either layout, so each is copied out and written
+    /// back transposed. The last panel, when partial, has no room for its padding and goes to a
+    /// buffer of its own, `tail`, which the caller owns (`MemoryBudget.deallocate`). Afterwards the
+    /// matrix's bytes are no longer row-major. Nil (and nothing changed) when the buffers cannot be had.
+    package static func rearrangingInPlace(_ weight: WeightMatrix) -> (panels: HalfPanels, tail: UnsafeMutableRawPointer?)? {
+        precondition(weight.type == .f16)
+        let (rows, columns) = (weight.rows, weight.columns)
+        let panelBytes = width * columns * 2
+        guard let scratch = try? MemoryBudget.allocateBytes(panelBytes, alignment: 64, for: "a panel of the decoder's weights"),
+              let copy = scratch.baseAddress else { return nil }
+        defer { MemoryBudget.deallocate(copy) }
+        var tail: UnsafeMutableRawPointer?
+        if rows % width != 0 {
+            guard let buffer = try? MemoryBudget.allocateBytes(panelBytes, alignment: 64, for: "a panel of the decoder's weights")
+            else { return nil }
+            tail = buffer.baseAddress
+        }
+        let base = UnsafeMutablePointer(mutating: weight.base.assumingMemoryBound(to: UInt16.self))
+        let panels = HalfPanels(base: base, rows: rows, columns: columns,
+                                tail: tail?.assumingMemoryBound(to: UInt16.self))
+        for j in 0..<panels.panelCount {
+            let first = j * width, count = Swift.min(width, rows - first)
+            copy.copyMemory(from: weight.row(first), byteCount: count * weight.rowBytes)
+            panels.fillPanel(j) { r in r < count ? UnsafeRawPointer(copy + r * weight.rowBytes) : nil }
+        }
+        return (panels, tail)
     }
 
     package var bytesPerRow: Int { 2 * columns }
@@ -34,49 +71,56 @@ package struct HalfPanels: OutputPanels, @unchecked Sendable {
 
     /// Start of panel `j`.
     @inline(__always)
-    package func panel(_ j: Int) -> UnsafePointer<UInt16> { UnsafePointer(base + j * columns * Self.width) }
+    package func panel(_ j: Int) -> UnsafePointer<UInt16> {
+        if let tail, j == rows / Self.width { return UnsafePointer(tail) }
+        return UnsafePointer(base + j * columns * Self.width)
+    }
 
     /// Writes panels `range` (all by default) of the f16 matrix `weight` (same shape), then releases
     /// the source rows' mapped pages (see `WeightMatrix.releasePages`): filled a range of about 2 MB at
     /// a time, the source and the panels are never both held whole.
-    ///
-    /// Blocks of 16 rows × 16 columns are widened to floats, transposed in registers and narrowed back
-    /// (both conversions exact), instead of 4096 scattered 2-byte stores.
     package func fill(from weight: WeightMatrix, panels range: Range<Int>? = nil) {
         precondition(weight.type == .f16 && weight.rows == rows && weight.columns == columns)
         let range = range ?? 0..<panelCount
         let w = Self.width
+        for j in range {
+            fillPanel(j) { r in j * w + r < rows ? weight.row(j * w + r) : nil }
+        }
+        let first = Swift.min(rows, range.lowerBound * w), end = Swift.min(rows, range.upperBound * w)
+        weight.releasePages(from: first * weight.rowBytes, count: (end - first) * weight.rowBytes)
+    }
+
+    /// Writes panel `j` from its rows: `row(r)` the halves of the panel's row `r` (0..<64), nil past
+    /// the matrix (stored as zeros).
+    ///
+    /// Blocks of 16 rows × 16 columns are transposed in registers as 32-bit lanes (the bits widened,
+    /// moved, narrowed back: no conversion), instead of 4096 scattered 2-byte stores.
+    private func fillPanel(_ j: Int, row: (Int) -> UnsafeRawPointer?) {
+        let w = Self.width
         let wholeColumns = columns / 16 * 16
+        let destination = UnsafeMutablePointer(mutating: panel(j))
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * 256) { buffer in
             let block = buffer.baseAddress!, transposed = block + 256
-            for j in range {
-                let destination = base + j * columns * w
-                for group in 0..<(w / 16) {
-                    let firstRow = j * w + group * 16
-                    for c in stride(from: 0, to: wholeColumns, by: 16) {
-                        for r in 0..<16 {
-                            let row = firstRow + r
-                            let v = row < rows ? HalfPrecision.loadFloats(weight.row(row) + 2 * c) : SIMD16<Float>()
-                            SIMDMemory.store(v, block + 16 * r)
-                        }
-                        Transpose16.store(UnsafePointer(block), into: transposed, stride: 16)
-                        for k in 0..<16 {
-                            let bits = HalfPrecision.bits(from: SIMDMemory.load(transposed + 16 * k))
-                            UnsafeMutableRawPointer(destination + (c + k) * w + group * 16).storeBytes(of: bits, as: SIMD16<UInt16>.self)
-                        }
-                    }
+            for group in 0..<(w / 16) {
+                for c in stride(from: 0, to: wholeColumns, by: 16) {
                     for r in 0..<16 {
-                        let row = firstRow + r
-                        for c in wholeColumns..<columns {
-                            destination[c * w + group * 16 + r] =
-                                row < rows ? weight.row(row).loadUnaligned(fromByteOffset: 2 * c, as: UInt16.self) : 0
-                        }
+                        let bits = row(group * 16 + r).map { $0.loadUnaligned(fromByteOffset: 2 * c, as: SIMD16<UInt16>.self) } ?? SIMD16()
+                        SIMDMemory.store(unsafeBitCast(SIMDConversion.widened(bits), to: SIMD16<Float>.self), block + 16 * r)
+                    }
+                    Transpose16.store(UnsafePointer(block), into: transposed, stride: 16)
+                    for k in 0..<16 {
+                        let bits = SIMDConversion.narrowed(unsafeBitCast(SIMDMemory.load(transposed + 16 * k), to: SIMD16<UInt32>.self))
+                        UnsafeMutableRawPointer(destination + (c + k) * w + group * 16).storeBytes(of: bits, as: SIMD16<UInt16>.self)
+                    }
+                }
+                for r in 0..<16 {
+                    let source = row(group * 16 + r)
+                    for c in wholeColumns..<columns {
+                        destination[c * w + group * 16 + r] = source?.loadUnaligned(fromByteOffset: 2 * c, as: UInt16.self) ?? 0
                     }
                 }
             }
         }
-        let first = Swift.min(rows, range.lowerBound * w), end = Swift.min(rows, range.upperBound * w)
-        weight.releasePages(from: first * weight.rowBytes, count: (end - first) * weight.rowBytes)
     }
 
     /// Writes row `r` as `columns` floats into `destination` (a token's embedding: a strided gather).

@@ -17,8 +17,10 @@ package struct WeightMatrix: @unchecked Sendable {
     /// The same block-quantized weights re-laid out for the decoder's few-row products, where made
     /// (see `QuantizedPanels`).
     private(set) var quantizedPanels: QuantizedPanels?
-    /// The same f16 weights in panels for the few-row products, where made (see `HalfPanels`); only
-    /// readable while their owner (`StreamedMatrices`) is filled.
+    /// The same f16 weights in panels for the few-row products, where made (see `HalfPanels`): a copy
+    /// readable only while its owner (`StreamedMatrices`) is filled, or — for a model held in memory —
+    /// the matrix's own bytes rearranged (`GGMLModelFile.halfPanelsInPlace`), when `base` no longer
+    /// holds rows.
     private(set) var panels: HalfPanels?
 
     package init(type: GGMLTensorType, rows: Int, columns: Int, base: UnsafeRawPointer, owner: AnyObject,

@@ -65,6 +65,22 @@ enum SIMDConversion {
         return r
     }
 
+    /// Each lane's 16 bits sign-extended to 32 (as the bits of an `Int32`).
+    @inline(__always)
+    static func signExtended(_ v: SIMD16<UInt16>) -> SIMD16<UInt32> {
+        var r = SIMD16<UInt32>()
+        for i in 0..<16 { r[i] = UInt32(bitPattern: Int32(Int16(bitPattern: v[i]))) }
+        return r
+    }
+
+    /// The low 16 bits of each lane.
+    @inline(__always)
+    static func narrowed(_ v: SIMD16<UInt32>) -> SIMD16<UInt16> {
+        var r = SIMD16<UInt16>()
+        for i in 0..<16 { r[i] = UInt16(truncatingIfNeeded: v[i]) }
+        return r
+    }
+
     /// Lane-wise minimum (stdlib `pointwiseMin` is not inlined either).
     @inline(__always)
     static func minimum(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
