@@ -64,6 +64,21 @@ for model in "$SHARED/models/ggml-tiny.en.bin:f16:192" "$OUT/ggml-tiny.en-q5_1.b
     memory=$(sed -n 's/^wasm memory: \([0-9.]*\) MiB$/\1/p' "$OUT/wasmtime-$kind.err")
     echo "wasm-check: real tiny.en $kind: the module's memory at exit: $memory MiB (target $limit MiB)"
 done
+# -oj: the same JSON file, parameters included, but for the probabilities (token p, avg_logprob,
+# no_speech_prob: their last digits differ, the module's multiply-adds not being fused, see
+# MultiplyAdd.swift).
+q5="$OUT/ggml-tiny.en-q5_1.bin"
+"$CLI" -t 1 -m "$q5" -f "$jfk" -oj -of "$OUT/native-jfk" >/dev/null 2>&1
+run_wasmtime -m "$q5" -f "$jfk" -oj -of "$OUT/wasmtime-jfk" >/dev/null 2>&1
+grep -Ev '"(p|avg_logprob|no_speech_prob)":' "$OUT/native-jfk.json" > "$OUT/native-jfk.json.cut" 2>/dev/null
+grep -Ev '"(p|avg_logprob|no_speech_prob)":' "$OUT/wasmtime-jfk.json" > "$OUT/wasmtime-jfk.json.cut" 2>/dev/null
+if [ -s "$OUT/native-jfk.json.cut" ] && cmp -s "$OUT/native-jfk.json.cut" "$OUT/wasmtime-jfk.json.cut"; then
+    echo "wasm-check: OK: -oj: the module's JSON equals whisper-cli's (probabilities aside)"
+else
+    echo "wasm-check: FAIL: -oj: the module's JSON differs from whisper-cli's"
+    diff "$OUT/native-jfk.json.cut" "$OUT/wasmtime-jfk.json.cut" | head -10
+    status=1
+fi
 # The host program (examples/host-python): embeds the module through wasmtime's API.
 host=$("$venv/bin/python" examples/host-python/transcribe.py "$OUT/whisper.wasm" "$OUT/ggml-tiny.en-q5_1.bin" "$jfk")
 if printf '%s' "$host" | grep -q "ask what you can do for your country"; then

@@ -364,28 +364,9 @@ struct SegmentPrinter {
 }
 
 extension CommandLineOptions {
-    /// The parameters a JSON transcript records (everything that changes the result; not the
-    /// thread counts, which do not).
+    /// The parameters a JSON transcript records (see `TranscriptionOptions.transcriptParameters`).
     func jsonParameters() -> [(String, JSONValue)] {
-        let o = transcriptionOptions()
-        return [
-            ("language", .string(language)),
-            ("translate", .bool(translate)),
-            ("beam_size", .int(beamSize)),
-            ("best_of", .int(bestOf)),
-            ("temperatures", .array(o.temperatures.map { JSONTranscriptWriter.number($0) })),
-            ("compression_ratio_threshold", .number(compressionRatioThreshold)),
-            ("logprob_threshold", .number(logProbThreshold)),
-            ("no_speech_threshold", .number(noSpeechThreshold)),
-            ("condition_on_previous_text", .bool(o.conditionOnPreviousText)),
-            ("max_context", .int(maxContext)),
-            ("prompt", prompt.map(JSONValue.string) ?? .null),
-            ("offset_ms", .int(offsetMilliseconds)),
-            ("duration_ms", .int(durationMilliseconds)),
-            ("suppress_non_speech_tokens", .bool(suppressNonSpeech)),
-            ("seed", .int(Int(truncatingIfNeeded: seed))),
-            ("max_len", .int(maxLength)),
-            ("split_on_word", .bool(splitOnWord)),
-        ]
+        transcriptionOptions().transcriptParameters(language: language, maxContext: maxContext,
+                                                    maxLength: maxLength, splitOnWord: splitOnWord)
     }
 }

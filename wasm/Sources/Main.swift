@@ -217,7 +217,8 @@ func run() -> Int32 {
                 let transcript = Transcript(segments: result.segments,
                                             language: result.language ?? (tokenizer.specialTokens.isMultilingual ? nil : "en"),
                                             tokenizer: tokenizer, model: model.hyperparameters, modelName: options.model,
-                                            source: path, parameters: [])
+                                            source: path,
+                                            parameters: options.transcription.transcriptParameters(language: options.language, maxContext: -1))
                 for format in options.formats {
                     if let problem = writeFile(format.render(transcript), to: base + "." + format.fileExtension) {
                         WASI.write(2, "whisper.wasm: error: \(problem)\n")
