@@ -35,7 +35,8 @@ help:
 	@echo "                      synthetic one; the output must equal OpenAI's reference exactly"
 	@echo "make run              build, then transcribe jfk.wav with the best model at hand (Models/, else"
 	@echo "                      ../shared's real tiny.en); MODEL=... AUDIO=... to choose"
-	@echo "make bench            encoder/decoder/matmul benchmark on the synthetic tiny.en models"
+	@echo "make bench            encoder/decoder/matmul benchmark: real tiny.en, synthetic tiny.en, base and small"
+	@echo "                      shapes (made in .build-bench/), with the machine's read rate and multiply-add peak"
 	@echo "make bench-memory     peak memory, real tiny.en, 1 minute against 2 hours of real speech (GNU time)"
 	@echo "make fuzz             long fuzz run of the model, VAD model and WAV parsers (FUZZ_CASES=200000 each,"
 	@echo "                      FUZZ_SEED=random; replay one case with FUZZ_SEED=S FUZZ_CASE=N)"
@@ -114,8 +115,8 @@ smoke: build
 run: build
 	@sh scripts/run.sh $(CLI) "$(MODEL)" "$(AUDIO)" $(SHARED)
 
-bench: build
-	@sh scripts/bench.sh $(CLI) $(SHARED)
+bench: build python-deps
+	@PYTHON=$(PYTHON) sh scripts/bench.sh $(CLI) $(SHARED)
 
 # Peak RSS on a 2-hour WAV stays within 50 MiB of a 1-minute one (about 8 minutes; QUICK=1: 30 s).
 bench-memory: build

@@ -87,6 +87,17 @@ enum BenchCommand {
             let h = whisper.hyperparameters
             let name = (model as NSString).lastPathComponent
             func ms(_ s: Double) -> String { String(format: "%8.2f ms", s * 1000) }
+            let peakMemory = ProcessMemory.peakResidentMiB()           // before the bandwidth buffer
+            // The machine's limits, measured now with the same threads, and the engine against them.
+            let dram = MachinePeaks.readBandwidth(threads: threads) ?? .nan
+            let bandwidth = MachinePeaks.readBandwidth(threads: threads, bytes: figures.decoderStepBytes) ?? .nan
+            let peak = MachinePeaks.multiplyAddRate(threads: threads)
+            let encoderRate = MachinePeaks.encoderFlops(h) / ModelBenchmark.median(figures.encoderRuns)
+            let bytes = Double(figures.decoderStepBytes)
+            func streamed(_ seconds: Double) -> String {
+                let rate = bytes / seconds
+                return String(format: "%5.1f GB/s = %3.0f %% of the read rate", rate / 1e9, 100 * rate / bandwidth)
+            }
             Console.output("""
                 model: \(name) (\(h.size), \(h.fileTypeName)), threads: \(threads), runs: \(runs)
                   load           \(ms(load))
@@ -95,7 +106,10 @@ enum BenchCommand {
                   cross K/V      \(ms(ModelBenchmark.median(figures.crossAttentionRuns)))   median   (and the decoder's weight copies)
                   decoder/token  \(ms(ModelBenchmark.median(figures.decoderPerTokenRuns)))   median   (min \(ms(figures.decoderPerTokenRuns.min() ?? 0)))
                   5-row step     \(ms(ModelBenchmark.median(figures.beamStepRuns)))   median   (five sequences at once, as a beam step)
-                  peak RSS       \(String(format: "%8.1f MiB", ProcessMemory.peakResidentMiB()))
+                  peak RSS       \(String(format: "%8.1f MiB", peakMemory))
+                  machine        read \(String(format: "%.1f GB/s", dram / 1e9)) from 512 MiB, \(String(format: "%.1f GB/s", bandwidth / 1e9)) from \(String(format: "%.1f MB", Double(figures.decoderStepBytes) / 1e6)) (the read rate below); multiply-add peak \(String(format: "%.1f GFLOP/s", peak / 1e9)) (\(threads) thread\(threads == 1 ? "" : "s"))
+                  encoder        \(String(format: "%5.1f GFLOP/s = %3.0f %% of the peak", encoderRate / 1e9, 100 * encoderRate / peak))
+                  decoder step   \(String(format: "%.1f MB", bytes / 1e6)) read per step: per token \(streamed(ModelBenchmark.median(figures.decoderPerTokenRuns))), 5-row \(streamed(ModelBenchmark.median(figures.beamStepRuns)))
 
                 """)
             return 0

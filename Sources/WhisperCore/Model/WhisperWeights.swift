@@ -228,6 +228,13 @@ extension DecoderWeights {
         return mapPerTokenMatrices { m in file.halfPanelsInPlace(m).map { m.using($0) } ?? m }
     }
 
+    /// Bytes of the matrices used once per token, as their products read them (`bench`).
+    var perTokenMatrixBytes: Int {
+        var total = 0
+        _ = mapPerTokenMatrices { m in total += m.productBytes; return m }
+        return total
+    }
+
     /// These weights with `transform` applied to each matrix used once per token, always in the same order.
     private func mapPerTokenMatrices(_ transform: (WeightMatrix) -> WeightMatrix) -> DecoderWeights {
         func linear(_ l: LinearWeights) -> LinearWeights { LinearWeights(weight: transform(l.weight), bias: l.bias) }

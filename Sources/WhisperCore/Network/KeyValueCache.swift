@@ -137,6 +137,9 @@ public final class CrossAttentionCache: @unchecked Sendable {
         valueStorage = try HalfBuffer(count: values, purpose: purpose, streamed: true)
     }
 
+    /// Bytes of keys and values over all layers: what every decoding step reads.
+    package var byteCount: Int { layers * (keyCount * MemoryLayout<Float>.size + rows * width * 2) }
+
     /// One layer's keys, laid out as `TransposedKeyBlocks`.
     func keys(layer: Int) -> UnsafeMutablePointer<Float> { keyStorage.pointer + layer * keyCount }
 

@@ -54,6 +54,13 @@ public final class TextDecoder: @unchecked Sendable {
         weightCopies?.release()
     }
 
+    /// Bytes a decoding step streams whatever its position: every per-token weight matrix, in the
+    /// layout its products read, and the window's cross-attention keys and values (the growing
+    /// self-attention cache, a few hundred KB at most for tiny, is left out). For `bench`.
+    package func bytesReadPerStep(cross: CrossAttentionCache) -> Int {
+        weights.perTokenMatrixBytes + cross.byteCount
+    }
+
     /// A key/value cache for `slots` sequences; throws `AllocationError` when it cannot fit in memory.
     public func makeCache(slots: Int) throws(AllocationError) -> KeyValueCache {
         let h = hyperparameters

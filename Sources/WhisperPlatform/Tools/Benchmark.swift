@@ -18,6 +18,9 @@ public struct ModelBenchmark {
         public var beamStepRuns: [Double] = []
         /// Seconds to compute the log-mel spectrogram of 30 s of audio, per run.
         public var melRuns: [Double] = []
+        /// Bytes each decoding step streams: the per-token weights as their products read them and
+        /// the cross-attention keys and values.
+        public var decoderStepBytes = 0
     }
 
     public let model: WhisperModel
@@ -65,6 +68,7 @@ public struct ModelBenchmark {
             }
         }
         guard let cross else { return figures }
+        figures.decoderStepBytes = decoder.bytesReadPerStep(cross: cross)
         let specials = tokenizer.specialTokens
         let count = min(tokensPerRun, h.nTextCtx - 1)
         // Each sequence follows the text token its row likes best, as greedy decoding would (the

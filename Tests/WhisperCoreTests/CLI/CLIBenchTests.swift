@@ -13,6 +13,17 @@ final class CLIBenchTests: XCTestCase {
             XCTAssertNotNil(line, "\(label) in:\n\(out.stdout)")
             if let line, label != "peak RSS" { XCTAssertTrue(line.contains(" ms"), String(line)) }
         }
+        // The machine's limits and the engine against them: positive rates, finite shares.
+        let lines = out.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let machine = try XCTUnwrap(lines.first { $0.hasPrefix("machine") }, out.stdout)
+        XCTAssertTrue(machine.contains("GB/s from 512 MiB") && machine.contains("GFLOP/s"), machine)
+        let encoder = try XCTUnwrap(lines.first { $0.hasPrefix("encoder") && $0.contains("GFLOP/s") }, out.stdout)
+        XCTAssertTrue(encoder.contains("% of the peak"), encoder)
+        let step = try XCTUnwrap(lines.first { $0.hasPrefix("decoder step") }, out.stdout)
+        XCTAssertTrue(step.contains("MB read per step") && step.contains("% of the read rate"), step)
+        for line in [machine, encoder, step] {
+            XCTAssertFalse(line.contains("nan") || line.contains("inf") || line.contains(" 0.0 GB/s"), line)
+        }
     }
 
     func testMissingModelFailsWithItsName() throws {

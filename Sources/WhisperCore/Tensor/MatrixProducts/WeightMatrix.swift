@@ -68,6 +68,13 @@ package struct WeightMatrix: @unchecked Sendable {
         return file
     }
 
+    /// Bytes the few-row products read for the whole matrix, in the layout they read it from.
+    package var productBytes: Int {
+        if let q = quantizedPanels { return q.panelCount * QuantizedPanels.width * q.bytesPerRow }
+        if panels != nil { return HalfPanels.byteCount(rows: rows, columns: columns) }
+        return rows * rowBytes
+    }
+
     /// Bytes in one row.
     @inline(__always) package var rowBytes: Int { columns / type.blockSize * type.bytesPerBlock }
 
