@@ -107,7 +107,7 @@ enum BenchCommand {
                   decoder/token  \(ms(ModelBenchmark.median(figures.decoderPerTokenRuns)))   median   (min \(ms(figures.decoderPerTokenRuns.min() ?? 0)))
                   5-row step     \(ms(ModelBenchmark.median(figures.beamStepRuns)))   median   (five sequences at once, as a beam step)
                   peak RSS       \(String(format: "%8.1f MiB", peakMemory))
-                  machine        read \(String(format: "%.1f GB/s", dram / 1e9)) from 512 MiB, \(String(format: "%.1f GB/s", bandwidth / 1e9)) from \(String(format: "%.1f MB", Double(figures.decoderStepBytes) / 1e6)) (the read rate below); multiply-add peak \(String(format: "%.1f GFLOP/s", peak / 1e9)) (\(threads) thread\(threads == 1 ? "" : "s"))
+                  machine        read \(String(format: "%.1f GB/s", dram / 1e9)) from 512 MiB, \(String(format: "%.1f GB/s", bandwidth / 1e9)) from \(String(format: "%.1f MB", bytes / 1e6)) (the read rate below); multiply-add peak \(String(format: "%.1f GFLOP/s", peak / 1e9)) (\(threads) thread\(threads == 1 ? "" : "s"))
                   encoder        \(String(format: "%5.1f GFLOP/s = %3.0f %% of the peak", encoderRate / 1e9, 100 * encoderRate / peak))
                   decoder step   \(String(format: "%.1f MB", bytes / 1e6)) read per step: per token \(streamed(ModelBenchmark.median(figures.decoderPerTokenRuns))), 5-row \(streamed(ModelBenchmark.median(figures.beamStepRuns)))
 

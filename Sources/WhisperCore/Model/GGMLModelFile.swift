@@ -165,13 +165,14 @@ public final class GGMLModelFile: @unchecked Sendable {
 
 extension GGMLModelFile {
     /// The f16 matrix `weight` of this file laid out as `HalfPanels` over its own bytes — for files
-    /// held in memory, not mapped (there `StreamedMatrices` copies the panels out instead): the
+    /// read into a buffer of the engine's own (`HeapBytes`; a mapped file has `StreamedMatrices`
+    /// copy the panels out instead, and other `ModelBytes` may not be ours to rewrite): the
     /// decoder's few-row products need that layout, and a second copy of the weights would not fit
     /// where memory is tight (a WebAssembly module). Done once per matrix, whichever model loads the
-    /// file; afterwards `data(of:)` gives the matrix's values in the panels' order. Nil for a mapped
-    /// file, or when memory for one panel cannot be had.
+    /// file; afterwards `data(of:)` gives the matrix's values in the panels' order. Nil for other
+    /// bytes, or when memory for one panel cannot be had.
     package func halfPanelsInPlace(_ weight: WeightMatrix) -> HalfPanels? {
-        guard !file.isMapped, weight.type == .f16, let start = file.bytes.baseAddress,
+        guard file is HeapBytes, weight.type == .f16, let start = file.bytes.baseAddress,
               weight.base >= start, weight.base + weight.rows * weight.rowBytes <= start + file.bytes.count
         else { return nil }
         return Host.withSharedLock {

@@ -222,10 +222,9 @@ extension DecoderWeights {
     }
 
     /// These weights with their f16 per-token matrices laid out in panels over the file's own bytes
-    /// when the file is held in memory rather than mapped (see `GGMLModelFile.halfPanelsInPlace`).
+    /// where the file is a buffer of the engine's own (see `GGMLModelFile.halfPanelsInPlace`).
     func withPanelsInPlace(_ file: GGMLModelFile) -> DecoderWeights {
-        guard !file.file.isMapped else { return self }
-        return mapPerTokenMatrices { m in file.halfPanelsInPlace(m).map { m.using($0) } ?? m }
+        mapPerTokenMatrices { m in file.halfPanelsInPlace(m).map { m.using($0) } ?? m }
     }
 
     /// Bytes of the matrices used once per token, as their products read them (`bench`).

@@ -63,10 +63,7 @@ final class ModelInMemoryTests: XCTestCase {
         // Any input will do: the two loads are compared with each other.
         let mel = (0..<(h.nMels * 3000)).map { Float(sin(Double($0) * 0.01)) * 0.8 }
         let executor = ParallelExecutor(threads: 2)
-        let encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
-        let features = mel.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-        let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
-        let cross = try decoder.crossAttention(features: features, executor: executor)
+        let (decoder, cross) = try NetworkParityTests.decoderOnWindow(model, mel, executor: executor)
         let cache = try decoder.makeCache(slots: 5)
         let prompt = [50257, 50362]
         var out: [Float] = []

@@ -26,6 +26,17 @@ final class NetworkParityTests: XCTestCase {
 
     /// Feeds `tokens` (the first `promptCount` at once, the rest one by one through the cache) on the
     /// first window of `sample` and compares every row of logits with the float64 reference's.
+    /// `model`'s decoder, with the cross-attention keys and values of one encoded window
+    /// (`[nMels][3000]` log-mel values).
+    static func decoderOnWindow(_ model: WhisperModel, _ window: [Float],
+                                executor: ParallelExecutor) throws -> (TextDecoder, CrossAttentionCache) {
+        let h = model.hyperparameters
+        let encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
+        let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
+        let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
+        return (decoder, try decoder.crossAttention(features: features, executor: executor))
+    }
+
     static func compare(name: String, modelPath: String, sample: String, tokens: [Int], promptCount nPrompt: Int,
                  tolerance: Float) throws {
         let audio = try SharedData.sample(sample + ".wav")
@@ -38,10 +49,7 @@ final class NetworkParityTests: XCTestCase {
         for m in 0..<h.nMels { for t in 0..<3000 { window[m * 3000 + t] = mel[m * frames + t] } }
 
         let executor = ParallelExecutor(threads: 2)
-        let encoder = try AudioEncoder(weights: model.weights.encoder, hyperparameters: h)
-        let features = window.withUnsafeBufferPointer { encoder.encode(mel: $0.baseAddress!, executor: executor) }
-        let decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: h)
-        let cross = try decoder.crossAttention(features: features, executor: executor)
+        let (decoder, cross) = try decoderOnWindow(model, window, executor: executor)
         let cache = try decoder.makeCache(slots: 1)
         // Feed the prompt at once, then the rest one token at a time through the KV cache.
         var ours = Array(decoder.decode([.init(slot: 0, tokens: Array(tokens[..<nPrompt]), allLogits: true)],
