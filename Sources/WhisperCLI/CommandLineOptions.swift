@@ -12,6 +12,7 @@ struct CommandLineOptions {
     var files: [String] = []
     var threads = defaultThreads
     var processors = 1
+    var batch = 1
     var offsetMilliseconds = 0
     var durationMilliseconds = 0
     var maxContext = -1
@@ -67,6 +68,8 @@ struct CommandLineOptions {
 
     /// Beam size and best-of are capped as whisper.cpp caps them (its WHISPER_MAX_DECODERS).
     static let maxDecoders = 8
+    /// Chunks decoded together by --batch: each holds its cross-attention keys and values (14 MB for tiny, 83 MB for small).
+    static let maxBatch = 32
     /// More threads than this only add overhead on any machine this runs on.
     static let maxThreads = 256
     /// About 24 days: a bound that keeps every time computation far from overflow.
@@ -136,6 +139,7 @@ struct CommandLineOptions {
         text(["-f", "--file"], "FNAME", "input WAV file or directory (may repeat; bare arguments work too)") { $0.files.append($1) },
         int(["-t", "--threads"], "N", "threads to compute with (default: \(defaultThreads))", in: 1...maxThreads) { $0.threads = $1 },
         int(["-p", "--processors"], "N", "files transcribed at once, each with its share of the threads (default: 1)", in: 1...maxThreads) { $0.processors = $1 },
+        int(["--batch"], "N", "throughput: cut the speech (found by the VAD model, see -vm) at pauses into chunks of at most 30 s and decode N chunks at once, greedily, without previous-text context (default: 1, off)", in: 1...maxBatch) { $0.batch = $1 },
         int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)", in: 0...maxMilliseconds) { $0.offsetMilliseconds = $1 },
         int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)", in: 0...maxMilliseconds) { $0.durationMilliseconds = $1 },
         int(["-mc", "--max-context"], "N", "previous-text tokens to condition on (default: -1, up to 223; 0: none)", in: -1...Int(Int32.max)) { $0.maxContext = $1 },
@@ -305,6 +309,12 @@ struct CommandLineOptions {
         if !wordTimestamps && hallucinationSilenceThreshold != nil {
             throw UsageError(description: "--hallucination-silence-threshold needs --word-timestamps")
         }
+        if batch > 1 {
+            guard !stream else { throw UsageError(description: "--batch does not apply to --stream") }
+            guard prompt == nil, hallucinationSilenceThreshold == nil else {
+                throw UsageError(description: "--batch decodes chunks without previous text: it takes no --prompt or --hallucination-silence-threshold")
+            }
+        }
         if skipExisting && outputFormats.isEmpty {
             throw UsageError(description: "--skip-existing needs output files to look for (-otxt, -osrt, --output-format ...)")
         }
@@ -348,7 +358,8 @@ struct CommandLineOptions {
                 o.alignmentHeads = .heads(heads)
             }
         }
-        if vad {
+        o.batchSize = batch
+        if vad || batch > 1 {
             o.vad = VADOptions(model: vadModel.map { .file($0) } ?? .defaultLocation, parameters: vadParameters)
         }
         return o

@@ -109,6 +109,49 @@ public final class WindowDecoder: @unchecked Sendable {
         return result
     }
 
+    /// The key/value cache of `decodeTogether`, a slot per window; made on first use.
+    private var batchCache: KeyValueCache?
+
+    /// Decodes several windows at once, greedily and without a previous-text prompt (batched
+    /// transcription, see `BatchedGreedyDecoder`): window `i` attends to `crosses[i]`. One result
+    /// per window, in order; `options`' temperature, beam size and best-of are not used.
+    package func decodeTogether(crosses: [CrossAttentionCache], options: DecodingOptions,
+                                language: String?) throws(WhisperError) -> [DecodingResult] {
+        guard !crosses.isEmpty else { return [] }
+        let initial = initialTokens(prompt: [], options: options, language: language)
+        let sotIndex = initial.firstIndex(of: specials.startOfTranscript) ?? 0
+        let cache: KeyValueCache
+        if let made = batchCache, made.slots >= crosses.count {
+            cache = made
+        } else {
+            cache = try WhisperError.allocating { () throws(AllocationError) in try decoder.makeCache(slots: crosses.count) }
+            batchCache = cache
+        }
+        cache.reset()
+
+        // The initial tokens in every window's slot; logits at start-of-transcript and at the last token.
+        let steps = crosses.indices.map { TextDecoder.Step(slot: $0, tokens: initial, logitRows: [sotIndex, initial.count - 1]) }
+        let first = decoder.decode(steps, cache: cache, crossBySlot: crosses, executor: executor)
+        if first.contains(where: { !$0.isFinite }) { throw .modelOutput(ModelOutputError(model: modelPath)) }
+        let nVocab = specials.vocabularySize
+        var noSpeech: [Double] = [], lastLogits: [Float] = []
+        lastLogits.reserveCapacity(crosses.count * nVocab)
+        for i in crosses.indices {
+            noSpeech.append(noSpeechProbability(UnsafeBufferPointer(rebasing: first[(2 * i * nVocab)..<((2 * i + 1) * nVocab)])))
+            lastLogits.append(contentsOf: first[((2 * i + 1) * nVocab)..<((2 * i + 2) * nVocab)])
+        }
+        var results = BatchedGreedyDecoder(decoder: decoder, cache: cache, crosses: crosses, executor: executor,
+                                           filters: logitFilters(options: options), specials: specials, initialTokens: initial,
+                                           sampleLength: options.sampleLength ?? decoder.contextLength / 2,
+                                           control: options.control).decode(firstLogits: lastLogits)
+        if options.control?.isCancelled == true { throw .cancelled }
+        for i in results.indices {
+            results[i].noSpeechProbability = noSpeech[i]
+            results[i].language = specials.isMultilingual ? language : nil
+        }
+        return results
+    }
+
     private func noSpeechProbability(_ logits: UnsafeBufferPointer<Float>) -> Double {
         let normalizer = logSumExp(logits)
         return ScalarMath.exp(Double(logits[specials.noSpeech] - normalizer))

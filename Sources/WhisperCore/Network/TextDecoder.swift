@@ -116,6 +116,12 @@ public final class TextDecoder: @unchecked Sendable {
     /// The largest number of tokens a slot can hold.
     public var contextLength: Int { hyperparameters.nTextCtx }
 
+    /// What the slots of a pass attend to: one window's audio, or each slot its own.
+    private enum AudioContext {
+        case shared(CrossAttentionCache)
+        case perSlot([CrossAttentionCache])
+    }
+
     /// One slot's run of consecutive rows in a forward pass.
     private struct Segment {
         var slot: Int
@@ -134,6 +140,21 @@ public final class TextDecoder: @unchecked Sendable {
     /// The buffer is valid until the next call.
     public func decode(_ steps: [Step], cache: KeyValueCache, cross: CrossAttentionCache,
                        executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        prepare(steps)
+        return forward(cache: cache, cross: .shared(cross), executor: executor)
+    }
+
+    /// `decode` with each slot attending to audio of its own: slot `s` to `crossBySlot[s]` (several
+    /// windows decoded together, see `BatchedGreedyDecoder`).
+    package func decode(_ steps: [Step], cache: KeyValueCache, crossBySlot: [CrossAttentionCache],
+                        executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        precondition(steps.allSatisfy { $0.slot < crossBySlot.count }, "a cross-attention cache for every slot")
+        prepare(steps)
+        return forward(cache: cache, cross: .perSlot(crossBySlot), executor: executor)
+    }
+
+    /// The row tables of a pass over `steps`.
+    private func prepare(_ steps: [Step]) {
         rowTokens.removeAll(keepingCapacity: true)
         segments.removeAll(keepingCapacity: true)
         logitSources.removeAll(keepingCapacity: true)
@@ -147,13 +168,25 @@ public final class TextDecoder: @unchecked Sendable {
                 logitSources.append(first + step.tokens.count - 1)
             }
         }
-        return forward(cache: cache, cross: cross, executor: executor)
     }
 
     /// One new token for each listed slot, the decoding loop's step: the logits of each, in order.
     /// Allocates nothing once the decoder has run a step of this size. The buffer is valid until the next call.
     public func decodeNext(_ next: [(slot: Int, token: Int)], cache: KeyValueCache, cross: CrossAttentionCache,
                            executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        prepareNext(next)
+        return forward(cache: cache, cross: .shared(cross), executor: executor)
+    }
+
+    /// `decodeNext` with slot `s` attending to `crossBySlot[s]`.
+    package func decodeNext(_ next: [(slot: Int, token: Int)], cache: KeyValueCache, crossBySlot: [CrossAttentionCache],
+                            executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        precondition(next.allSatisfy { $0.slot < crossBySlot.count }, "a cross-attention cache for every slot")
+        prepareNext(next)
+        return forward(cache: cache, cross: .perSlot(crossBySlot), executor: executor)
+    }
+
+    private func prepareNext(_ next: [(slot: Int, token: Int)]) {
         rowTokens.removeAll(keepingCapacity: true)
         segments.removeAll(keepingCapacity: true)
         logitSources.removeAll(keepingCapacity: true)
@@ -162,7 +195,6 @@ public final class TextDecoder: @unchecked Sendable {
             rowTokens.append(entry.token)
             logitSources.append(row)
         }
-        return forward(cache: cache, cross: cross, executor: executor)
     }
 
     /// Layers whose cross-attention queries the next pass keeps (word alignment), and what it kept.
@@ -184,13 +216,13 @@ public final class TextDecoder: @unchecked Sendable {
         rowTokens = tokens
         segments = [Segment(slot: 0, firstRow: 0, count: tokens.count)]
         logitSources = []
-        _ = forward(cache: cache, cross: cross, executor: executor, lastLayer: last)
+        _ = forward(cache: cache, cross: .shared(cross), executor: executor, lastLayer: last)
         return capturedQueries
     }
 
     /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`;
     /// with `lastLayer`, only through that layer's cross-attention queries (and no logits).
-    private func forward(cache: KeyValueCache, cross: CrossAttentionCache,
+    private func forward(cache: KeyValueCache, cross: AudioContext,
                          executor: ParallelExecutor, lastLayer: Int? = nil) -> UnsafeBufferPointer<Float> {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
@@ -245,7 +277,7 @@ public final class TextDecoder: @unchecked Sendable {
             matmul(attended.pointer, rows: totalRows, weight: sa.out.weight, bias: sa.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
 
-            // Cross-attention over the window's audio features (all slots see the same audio).
+            // Cross-attention over the audio features: one window's for all slots, or each slot's own.
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
             let ca = block.crossAttention
@@ -257,9 +289,18 @@ public final class TextDecoder: @unchecked Sendable {
                 for segment in segments { cache.lengths[segment.slot] += segment.count }
                 return UnsafeBufferPointer(start: logits.pointer, count: 0)
             }
-            attention(query: q.pointer, queryRows: totalRows, transposedKeyBlocks: cross.keys(layer: layer),
-                      halfPrecisionValues: cross.values(layer: layer), keyRows: cross.rows, width: d, heads: heads, output: attended.pointer,
-                      executor: executor, scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
+            func attendToAudio(_ cross: CrossAttentionCache, firstRow: Int, rows: Int) {
+                attention(query: q.pointer + firstRow * d, queryRows: rows, transposedKeyBlocks: cross.keys(layer: layer),
+                          halfPrecisionValues: cross.values(layer: layer), keyRows: cross.rows, width: d, heads: heads,
+                          output: attended.pointer + firstRow * d, executor: executor,
+                          scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
+            }
+            switch cross {
+            case .shared(let window):
+                attendToAudio(window, firstRow: 0, rows: totalRows)
+            case .perSlot(let windows):
+                for segment in segments { attendToAudio(windows[segment.slot], firstRow: segment.firstRow, rows: segment.count) }
+            }
             matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
 

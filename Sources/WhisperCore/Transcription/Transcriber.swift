@@ -17,10 +17,10 @@ public final class Transcriber: @unchecked Sendable {
     public var encoder: AudioEncoder { network.encoder }
     public var decoder: TextDecoder { network.decoder }
     public let executor: ParallelExecutor
-    private let windowDecoder: WindowDecoder
+    let windowDecoder: WindowDecoder
     /// Serializes use of the network: concurrent calls on one transcriber wait for each other
     /// (recursive: the seek loop detects the language through `detectLanguage(in:)`).
-    private let networkLock: (any HostLock)? = Host.system?.makeLock()
+    let networkLock: (any HostLock)? = Host.system?.makeLock()
     /// The key/value cache of word alignment's pass, made on first use.
     private var alignmentKeyValues: KeyValueCache?
 
@@ -51,6 +51,9 @@ public final class Transcriber: @unchecked Sendable {
     /// With `options.vad`, only the detected speech is transcribed (see `transcribeSpeechOnly`).
     public func transcribe(samples: [Float], options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws(WhisperError) -> TranscriptionResult {
+        if options.batchSize > 1 {
+            return try transcribeInBatches(samples: samples, options: options, onSegment: onSegment)
+        }
         if let vad = options.vad {
             return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
         }
@@ -136,8 +139,7 @@ public final class Transcriber: @unchecked Sendable {
             control?.onWindow?(record)
 
             // Silence: skip the window.
-            if let threshold = options.noSpeechThreshold, result.noSpeechProbability > threshold,
-               !(options.logProbThreshold.map { result.averageLogProb > $0 } ?? false) {
+            if isSilent(result, options: options) {
                 seek += size
                 continue
             }
@@ -152,57 +154,16 @@ public final class Transcriber: @unchecked Sendable {
                         averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
                         temperature: result.temperature, compressionRatio: ratio)
             }
-            var current: [Segment] = []
-            let isTimestamp = tokens.map(specials.isTimestamp)
-            let singleTimestampEnding = isTimestamp.count >= 2 && !isTimestamp[isTimestamp.count - 2] && isTimestamp.last!
-            let consecutive = tokens.indices.dropLast().filter { isTimestamp[$0] && isTimestamp[$0 + 1] }.map { $0 + 1 }
-            let tb = specials.timestampBegin
-            if !consecutive.isEmpty {
-                // Cut at each pair of consecutive timestamps (an end and the next start).
-                var slices = consecutive
-                if singleTimestampEnding { slices.append(tokens.count) }
-                var lastSlice = 0
-                for end in slices {
-                    let piece = Array(tokens[lastSlice..<end])
-                    current.append(makeSegment(start: timeOffset + Double(piece.first! - tb) * timePrecision,
-                                               end: timeOffset + Double(piece.last! - tb) * timePrecision,
-                                               range: lastSlice..<end))
-                    lastSlice = end
-                }
-                if singleTimestampEnding {
-                    seek += size
-                } else {
-                    // Resume from the last timestamp: the text after it was cut short.
-                    seek += (tokens[lastSlice - 1] - tb) * inputStride
-                }
-            } else {
-                var duration = Double(size * Self.hopLength) / Double(Self.sampleRate)
-                if let lastStamp = tokens.last(where: specials.isTimestamp), lastStamp != tb {
-                    duration = Double(lastStamp - tb) * timePrecision
-                }
-                current.append(makeSegment(start: timeOffset, end: timeOffset + duration, range: tokens.indices))
-                seek += size
-            }
+            let cut = WindowSegmentation(tokens: tokens, specials: specials, size: size, timePrecision: timePrecision,
+                                         inputStride: inputStride)
+            var current = cut.pieces.map { makeSegment(start: timeOffset + $0.start, end: timeOffset + $0.end, range: $0.range) }
+            let singleTimestampEnding = cut.singleTimestampEnding
+            seek += cut.advance
 
             if options.wordTimestamps {
                 clock = Host.seconds()
-                var textTokens: [Int] = [], textProbabilities: [Double] = []
-                for segment in current {
-                    for (i, token) in segment.tokens.enumerated() where token < specials.endOfText {
-                        textTokens.append(token)
-                        textProbabilities.append(i < segment.tokenProbabilities.count ? Double(segment.tokenProbabilities[i]) : 0)
-                    }
-                }
-                let startSequence = windowDecoder.startSequence(options: options.decoding, language: language)
-                    .filter { $0 != specials.noTimestamps }
-                let alignment = try WhisperError.allocating { () throws(AllocationError) in
-                    try WordAlignment.align(
-                        textTokens: textTokens, probabilities: textProbabilities, startSequence: startSequence, frameCount: size, decoder: decoder, cross: cross,
-                        cache: try alignmentCache(), heads: options.alignmentHeads.resolve(h), tokenizer: tokenizer, executor: executor)
-                }
-                WordTimestamps.apply(to: &current, alignment: alignment, windowStart: baseTime + timeOffset,
-                                     lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
-                                     appended: options.appendPunctuations, eot: specials.endOfText)
+                try alignWords(&current, cross: cross, frames: size, windowStart: baseTime + timeOffset,
+                               lastSpeechTimestamp: lastSpeechTimestamp, options: options, language: language)
                 // OpenAI resumes after the last word (unless the window ended on a single timestamp).
                 if !singleTimestampEnding, let lastWordEnd = WordTimestamps.end(of: current), lastWordEnd > baseTime + timeOffset {
                     seek = Int(((lastWordEnd - baseTime) * 100).rounded(.toNearestOrEven))
@@ -281,7 +242,7 @@ public final class Transcriber: @unchecked Sendable {
     }
 
     /// Decodes a window at the first temperature whose result passes the checks.
-    private func decodeWithFallback(cross: CrossAttentionCache, prompt: [Int], options: TranscriptionOptions,
+    func decodeWithFallback(cross: CrossAttentionCache, prompt: [Int], options: TranscriptionOptions,
                                     language: String?, windowIndex: Int) throws(WhisperError) -> DecodingResult {
         let temperatures = options.temperatures.isEmpty ? [0] : options.temperatures
         var result: DecodingResult?
@@ -298,20 +259,56 @@ public final class Transcriber: @unchecked Sendable {
             decoding.control = options.control
             let r = try windowDecoder.decode(cross: cross, prompt: prompt, options: decoding, language: language)
             result = r
-            var needsFallback = false
-            if let threshold = options.compressionRatioThreshold,
-               CompressionRatio.of(tokenizer.decode(r.tokens)) > threshold {
-                needsFallback = true
-            }
-            if let threshold = options.logProbThreshold, r.averageLogProb < threshold {
-                needsFallback = true
-            }
-            if let threshold = options.noSpeechThreshold, r.noSpeechProbability > threshold,
-               let lp = options.logProbThreshold, r.averageLogProb < lp {
-                needsFallback = false   // silence: no point trying harder
-            }
-            if !needsFallback { break }
+            if !needsFallback(r, options: options) { break }
         }
         return result!
+    }
+
+    /// The result looks wrong (repetitive or improbable) and is not silence: decode again, hotter.
+    func needsFallback(_ r: DecodingResult, options: TranscriptionOptions) -> Bool {
+        var needsFallback = false
+        if let threshold = options.compressionRatioThreshold,
+           CompressionRatio.of(tokenizer.decode(r.tokens)) > threshold {
+            needsFallback = true
+        }
+        if let threshold = options.logProbThreshold, r.averageLogProb < threshold {
+            needsFallback = true
+        }
+        if let threshold = options.noSpeechThreshold, r.noSpeechProbability > threshold,
+           let lp = options.logProbThreshold, r.averageLogProb < lp {
+            needsFallback = false   // silence: no point trying harder
+        }
+        return needsFallback
+    }
+
+    /// The window holds no speech: likely no speech, and not a confident text.
+    func isSilent(_ result: DecodingResult, options: TranscriptionOptions) -> Bool {
+        guard let threshold = options.noSpeechThreshold, result.noSpeechProbability > threshold else { return false }
+        return !(options.logProbThreshold.map { result.averageLogProb > $0 } ?? false)
+    }
+
+    /// Word timings for a window's segments (`windowStart` seconds into the recording, `frames` mel
+    /// frames of audio): the decoder's attention aligned with the audio, then OpenAI's merging rules.
+    func alignWords(_ current: inout [Segment], cross: CrossAttentionCache, frames: Int, windowStart: Double,
+                    lastSpeechTimestamp: Double, options: TranscriptionOptions, language: String?) throws(WhisperError) {
+        let specials = tokenizer.specialTokens
+        var textTokens: [Int] = [], textProbabilities: [Double] = []
+        for segment in current {
+            for (i, token) in segment.tokens.enumerated() where token < specials.endOfText {
+                textTokens.append(token)
+                textProbabilities.append(i < segment.tokenProbabilities.count ? Double(segment.tokenProbabilities[i]) : 0)
+            }
+        }
+        let startSequence = windowDecoder.startSequence(options: options.decoding, language: language)
+            .filter { $0 != specials.noTimestamps }
+        let heads = options.alignmentHeads.resolve(model.hyperparameters)
+        let alignment = try WhisperError.allocating { () throws(AllocationError) in
+            try WordAlignment.align(
+                textTokens: textTokens, probabilities: textProbabilities, startSequence: startSequence, frameCount: frames,
+                decoder: decoder, cross: cross, cache: try alignmentCache(), heads: heads, tokenizer: tokenizer, executor: executor)
+        }
+        WordTimestamps.apply(to: &current, alignment: alignment, windowStart: windowStart,
+                             lastSpeechTimestamp: lastSpeechTimestamp, prepended: options.prependPunctuations,
+                             appended: options.appendPunctuations, eot: specials.endOfText)
     }
 }

@@ -109,6 +109,35 @@ final class VADCLITests: XCTestCase {
         XCTAssertEqual(lines(present.stdout).count, 4)
     }
 
+    // MARK: whisper-cli --batch
+
+    /// --batch on jfk.wav with the real tiny.en: one chunk, decoded greedily, on the recording's
+    /// time line (the speech starts 0.3 s in), printed as whisper.cpp prints segments.
+    func testBatchTranscribesJFK() throws {
+        let output = try CLIRunner.run(["-m", try SharedData.model("ggml-tiny.en.bin"), "-f", try SharedData.sample("jfk.wav"),
+                                        "--batch", "4", "-vm", try vadModel(), "-t", "2", "-np"])
+        XCTAssertEqual(output.status, 0, output.stderr)
+        let printed = lines(output.stdout).filter { $0.hasPrefix("[") }
+        XCTAssertFalse(printed.isEmpty, output.stdout)
+        XCTAssertTrue(printed[0].hasPrefix("[00:00:00."), printed[0])
+        let text = printed.map { String($0.dropFirst(33)) }.joined(separator: " ")
+        XCTAssertTrue(text.contains("ask not what your country can do for you"), text)
+        XCTAssertTrue(text.contains("ask what you can do for your country"), text)
+    }
+
+    func testBatchUsageErrors() throws {
+        let model = try SharedData.model("nano-synthetic-f16.bin"), jfk = try SharedData.sample("jfk.wav")
+        for arguments in [["--batch", "0"], ["--batch", "33"], ["--batch", "2", "--prompt", "Kennedy"], ["--batch", "x"]] {
+            let output = try CLIRunner.run(["-m", model, "-f", jfk] + arguments)
+            XCTAssertEqual(output.status, 2, "\(arguments): \(output.stderr)")
+            XCTAssertTrue(output.stderr.contains("--batch") || output.stderr.contains("--prompt"), output.stderr)
+        }
+        let missing = try CLIRunner.run(["-m", model, "-f", jfk, "--batch", "2", "-vm", "/nonexistent/silero.bin"])
+        XCTAssertEqual(missing.status, 1, missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("/nonexistent/silero.bin"), missing.stderr)
+        XCTAssertEqual(missing.stdout, "")
+    }
+
     // MARK: whisper-cli --vad
 
     func testTranscribingSilenceWithVADPrintsNothing() throws {

@@ -1,0 +1,143 @@
+extension Transcriber {
+    /// Batched transcription (`options.batchSize` above 1), for throughput: the voice activity
+    /// detector finds the speech, `SpeechChunks` cuts it at pauses into chunks of at most 30 s,
+    /// and each group of `batchSize` chunks is encoded one by one and decoded together, greedily, a
+    /// decoder step feeding every chunk's next token (`BatchedGreedyDecoder`). Chunks do not see
+    /// each other's text (no previous-text prompt). A chunk whose text looks wrong (the compression
+    /// ratio and log-probability checks) is decoded again on its own at the next temperatures, as
+    /// the seek loop would; a chunk judged silent is skipped. Segment times are the chunk's offset
+    /// in the recording plus the timestamps within it; text after a chunk's last timestamp pair
+    /// becomes a segment ending with the chunk. Word timestamps are aligned per chunk;
+    /// `hallucinationSilenceThreshold` (which moves the seek loop) is not applied.
+    func transcribeInBatches(samples: [Float], options: TranscriptionOptions,
+                             onSegment: ((Segment) -> Void)?) throws(WhisperError) -> TranscriptionResult {
+        let rate = Double(Self.sampleRate)
+        let selected = SampleSelection(options: options).range(in: samples.count)
+        let clip = Array(samples[selected])
+        let baseTime = Double(selected.lowerBound) / rate
+        var timings = Timings()
+
+        // Speech, split by the detector itself where it can (at a pause) before a chunk would be too long.
+        var clock = Host.seconds()
+        var vad = options.vad ?? VADOptions()
+        vad.parameters.maxSpeechDuration = min(vad.parameters.maxSpeechDuration, SpeechChunks.windowDuration - 1)
+        let vadModel: SileroVADModel
+        do { vadModel = try vad.loadModel() } catch { throw .vadModel(error) }
+        let speech = SpeechSegments.detect(in: clip, vad: SileroVAD(model: vadModel), parameters: vad.parameters,
+                                           executor: executor)
+        let chunks = SpeechChunks.chunks(of: speech, sampleCount: clip.count)
+        timings.vad = Host.seconds() - clock
+
+        networkLock?.lock()
+        defer { networkLock?.unlock() }
+        let h = model.hyperparameters
+        let specials = tokenizer.specialTokens
+        var language = specials.isMultilingual ? options.decoding.language : nil
+        if specials.isMultilingual, language == nil, let first = chunks.first {
+            clock = Host.seconds()
+            let mel = try melSpectrogram(Array(clip[first]))
+            language = try detectLanguage(in: mel).first?.language.code
+            timings.decode += Host.seconds() - clock
+        }
+        let inputStride = Self.windowFrames / h.nAudioCtx
+        let timePrecision = Double(inputStride * Self.hopLength) / rate
+        let batchSize = max(1, options.batchSize)
+        var window = [Float](repeating: 0, count: h.nMels * Self.windowFrames)
+        var segments: [Segment] = []
+        var windows: [WindowRecord] = []
+        var lastSpeechTimestamp = 0.0
+
+        for groupStart in stride(from: 0, to: chunks.count, by: batchSize) {
+            if options.control?.isCancelled == true { throw .cancelled }
+            options.control?.onProgress?(Double(groupStart) / Double(chunks.count))
+            let group = Array(chunks[groupStart..<min(chunks.count, groupStart + batchSize)])
+            var crosses: [CrossAttentionCache] = []
+            var frames: [Int] = []
+            for chunk in group {
+                clock = Host.seconds()
+                let mel = try melSpectrogram(Array(clip[chunk]))
+                let size = min(Self.windowFrames, mel.contentFrames)
+                try WhisperError.readingAudio { () throws(AudioError) in
+                    try window.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) in
+                        try mel.readWindow(start: 0, count: size, into: buffer)
+                    }
+                }
+                frames.append(size)
+                timings.mel += Host.seconds() - clock
+                clock = Host.seconds()
+                crosses.append(try WhisperError.allocating { () throws(AllocationError) in
+                    try window.withUnsafeBufferPointer { (mel) throws(AllocationError) in try network.encodeWindow(mel, executor: executor) }
+                })
+                timings.encode += Host.seconds() - clock
+            }
+
+            clock = Host.seconds()
+            var decoding = options.decoding
+            decoding.control = options.control
+            var results = try windowDecoder.decodeTogether(crosses: crosses, options: decoding, language: language)
+            // The seek loop's checks; a failing chunk goes on alone at the next temperatures.
+            var retry = options
+            retry.temperatures = Array(options.temperatures.dropFirst())
+            for i in results.indices where !retry.temperatures.isEmpty && needsFallback(results[i], options: options) {
+                results[i] = try decodeWithFallback(cross: crosses[i], prompt: [], options: retry, language: language,
+                                                    windowIndex: groupStart + i)
+            }
+            timings.decode += Host.seconds() - clock
+            timings.windows += group.count
+            for result in results { timings.decodedTokens += result.tokens.count + 1 }
+
+            for (i, chunk) in group.enumerated() {
+                let result = results[i]
+                let chunkStart = baseTime + Double(chunk.lowerBound) / rate
+                let chunkEnd = baseTime + Double(chunk.upperBound) / rate
+                let record = WindowRecord(seek: chunk.lowerBound / Self.hopLength, start: chunkStart, result: result)
+                if options.collectsSegments { windows.append(record) }
+                options.control?.onWindow?(record)
+                if isSilent(result, options: options) { continue }
+
+                let tokens = result.tokens
+                let ratio = CompressionRatio.of(tokenizer.decode(tokens))
+                let probabilities = result.tokenLogProbs.map { Float(ScalarMath.exp(Double($0))) }
+                func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
+                    Segment(start: start, end: end, text: tokenizer.decode(tokens[range]), tokens: Array(tokens[range]),
+                            tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[range]) : [],
+                            averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
+                            temperature: result.temperature, compressionRatio: ratio)
+                }
+                let cut = WindowSegmentation(tokens: tokens, specials: specials, size: frames[i], timePrecision: timePrecision,
+                                             inputStride: inputStride)
+                var current = cut.pieces.map { makeSegment(start: chunkStart + $0.start, end: chunkStart + $0.end, range: $0.range) }
+                // No next window decodes the rest again: it ends with the chunk.
+                if !cut.unfinished.isEmpty {
+                    let from = specials.isTimestamp(tokens[cut.unfinished.lowerBound])
+                        ? chunkStart + Double(tokens[cut.unfinished.lowerBound] - specials.timestampBegin) * timePrecision : chunkStart
+                    current.append(makeSegment(start: from, end: chunkEnd, range: cut.unfinished))
+                }
+
+                if options.wordTimestamps {
+                    clock = Host.seconds()
+                    try alignWords(&current, cross: crosses[i], frames: frames[i], windowStart: chunkStart,
+                                   lastSpeechTimestamp: lastSpeechTimestamp, options: options, language: language)
+                    if let lastWordEnd = WordTimestamps.end(of: current) { lastSpeechTimestamp = lastWordEnd }
+                    timings.alignment += Host.seconds() - clock
+                }
+                for var segment in current {
+                    segment.start = min(max(segment.start, chunkStart), chunkEnd)
+                    segment.end = min(max(segment.end, segment.start), chunkEnd)
+                    if segment.start == segment.end || segment.text.trimmingWhitespace().isEmpty { continue }
+                    if options.collectsSegments { segments.append(segment) }
+                    onSegment?(segment)
+                }
+            }
+        }
+        options.control?.onProgress?(1)
+        return TranscriptionResult(segments: segments, windows: windows, language: language, timings: timings)
+    }
+
+    /// The log-mel spectrogram of a piece of audio (16 kHz).
+    private func melSpectrogram(_ samples: [Float]) throws(WhisperError) -> MelSpectrogram {
+        try WhisperError.readingAudio { () throws(AudioError) in
+            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels)
+        }.compute(samples: samples, executor: executor)
+    }
+}

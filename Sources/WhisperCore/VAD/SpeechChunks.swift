@@ -1,0 +1,39 @@
+/// Speech cut into pieces a window can hold, for batched transcription (faster-whisper's batched
+/// pipeline does the same): consecutive speech segments are merged while the stretch from the first
+/// one's start to the last one's end lasts at most `maxDuration` (the pauses between them stay in,
+/// so a chunk is one stretch of the recording and its times map back by an offset); a segment
+/// longer than that on its own is cut into pieces of `maxDuration`.
+public enum SpeechChunks {
+    /// A 30-second window's worth of audio.
+    public static let windowDuration = 30.0
+
+    /// The chunks of a recording of `sampleCount` samples (16 kHz) whose speech is `segments`
+    /// (in order, as `SpeechSegments.detect` finds them), as sample ranges in order.
+    public static func chunks(of segments: [SpeechSegment], sampleCount: Int,
+                              maxDuration: Double = windowDuration) -> [Range<Int>] {
+        let longest = max(1, Int(maxDuration * Double(SileroVADModel.sampleRate)))
+        var chunks: [Range<Int>] = []
+        var current: Range<Int>?
+        for segment in segments {
+            // Padded segments may overlap: no audio goes to two chunks.
+            let previousEnd = current?.upperBound ?? chunks.last?.upperBound ?? 0
+            let start = min(max(previousEnd, SpeechSegments.samples(centiseconds: segment.startCentiseconds)), sampleCount)
+            let end = min(max(start, SpeechSegments.samples(centiseconds: segment.endCentiseconds)), sampleCount)
+            guard end > start else { continue }
+            if let open = current, end - open.lowerBound <= longest {
+                current = open.lowerBound..<end
+                continue
+            }
+            if let open = current { chunks.append(open) }
+            // Whole pieces of a long segment go out at once; its rest may merge with what follows.
+            var pieceStart = start
+            while end - pieceStart > longest {
+                chunks.append(pieceStart..<(pieceStart + longest))
+                pieceStart += longest
+            }
+            current = pieceStart..<end
+        }
+        if let open = current { chunks.append(open) }
+        return chunks
+    }
+}
