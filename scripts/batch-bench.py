@@ -6,9 +6,9 @@ The recording is made here, once, into WORKDIR: the real-speech set `make wer` s
 the samples `make samples` synthesizes into Samples/, whose texts are known), clips in a fixed
 shuffled order with pauses of 0.4 to 1.6 s between them, until 10 minutes are filled; its text is
 the clips' texts in the same order. Each model then transcribes it sequentially (default options:
-beam 5, previous-text context; and greedy, -bs 1) and batched (--batch N, greedy, no context),
-RUNS times in alternation; the script prints the median wall times, the throughput ratio, and, for
-the real tiny.en, the word error rate of each against the known text.
+beam 5, previous-text context; and greedy, -bs 1) and batched (--batch N: beam 5, and greedy; no
+context), RUNS times in alternation; the script prints the median wall times, the throughput ratio
+and, for the real tiny.en, the word error rate of each against the known text.
 
 usage: batch-bench.py CLI SHARED WORKDIR BATCH MODEL...
 """
@@ -100,7 +100,8 @@ def main():
     for model in models:
         base = [cli, "-m", model, "-f", recording, "-t", threads, "-np", "-nt"]
         ways = [("sequential", base), ("sequential -bs 1", base + ["-bs", "1"]),
-                (f"--batch {batch}", base + ["--batch", batch, "-vm", vad])]
+                (f"--batch {batch}", base + ["--batch", batch, "-vm", vad]),
+                (f"--batch {batch} -bs 1", base + ["--batch", batch, "-vm", vad, "-bs", "1"])]
         times = {name: [] for name, _ in ways}
         texts = {}
         for _ in range(runs):
@@ -111,7 +112,7 @@ def main():
         sequential = statistics.median(times["sequential"])
         for name, _ in ways:
             median = statistics.median(times[name])
-            line = f"    {name:<18} {median:7.2f} s  {seconds / median:6.1f}x real time  throughput {sequential / median:4.2f}x sequential"
+            line = f"    {name:<20} {median:7.2f} s  {seconds / median:6.1f}x real time  throughput {sequential / median:4.2f}x sequential"
             if os.path.basename(model) == "ggml-tiny.en.bin":
                 ref, hyp = wer.normalise(reference), wer.normalise(texts[name])
                 line += f"  WER {100 * wer.edit_distance(ref, hyp) / max(1, len(ref)):5.2f} %"

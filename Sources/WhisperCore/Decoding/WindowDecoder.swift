@@ -109,29 +109,36 @@ public final class WindowDecoder: @unchecked Sendable {
         return result
     }
 
-    /// The key/value cache of `decodeTogether`, a slot per window; made on first use.
+    /// The key/value cache of `decodeTogether`, a slot per window and beam; made on first use.
     private var batchCache: KeyValueCache?
 
-    /// Decodes several windows at once, greedily and without a previous-text prompt (batched
-    /// transcription, see `BatchedGreedyDecoder`): window `i` attends to `crosses[i]`. One result
-    /// per window, in order; `options`' temperature, beam size and best-of are not used.
+    /// Decodes several windows at once, without a previous-text prompt (batched transcription):
+    /// window `i` attends to `crosses[i]`, and every decoder step serves all windows. Greedy
+    /// (`BatchedGreedyDecoder`), or beam search with `options.beamSize` above 1 (`BatchedBeamSearch`);
+    /// either way each window gets the tokens it would get decoded alone. One result per window, in
+    /// order; `options.temperature` and `bestOf` are not used (the decoding is at temperature 0).
     package func decodeTogether(crosses: [CrossAttentionCache], options: DecodingOptions,
                                 language: String?) throws(WhisperError) -> [DecodingResult] {
         guard !crosses.isEmpty else { return [] }
+        let beams = max(1, options.beamSize ?? 1)
         let initial = initialTokens(prompt: [], options: options, language: language)
         let sotIndex = initial.firstIndex(of: specials.startOfTranscript) ?? 0
         let cache: KeyValueCache
-        if let made = batchCache, made.slots >= crosses.count {
+        if let made = batchCache, made.slots >= crosses.count * beams {
             cache = made
         } else {
-            cache = try WhisperError.allocating { () throws(AllocationError) in try decoder.makeCache(slots: crosses.count) }
+            batchCache = nil                                  // its memory goes before the larger one is made
+            cache = try WhisperError.allocating { () throws(AllocationError) in try decoder.makeCache(slots: crosses.count * beams) }
             batchCache = cache
         }
         cache.reset()
+        // Window i's beams: slots i·beams ..< (i+1)·beams.
+        var crossBySlot: [CrossAttentionCache] = []
+        for cross in crosses { crossBySlot += repeatElement(cross, count: beams) }
 
-        // The initial tokens in every window's slot; logits at start-of-transcript and at the last token.
-        let steps = crosses.indices.map { TextDecoder.Step(slot: $0, tokens: initial, logitRows: [sotIndex, initial.count - 1]) }
-        let first = decoder.decode(steps, cache: cache, crossBySlot: crosses, executor: executor)
+        // The initial tokens in each window's first slot; logits at start-of-transcript and at the last token.
+        let steps = crosses.indices.map { TextDecoder.Step(slot: $0 * beams, tokens: initial, logitRows: [sotIndex, initial.count - 1]) }
+        let first = decoder.decode(steps, cache: cache, crossBySlot: crossBySlot, executor: executor)
         if first.contains(where: { !$0.isFinite }) { throw .modelOutput(ModelOutputError(model: modelPath)) }
         let nVocab = specials.vocabularySize
         var noSpeech: [Double] = [], lastLogits: [Float] = []
@@ -140,10 +147,18 @@ public final class WindowDecoder: @unchecked Sendable {
             noSpeech.append(noSpeechProbability(UnsafeBufferPointer(rebasing: first[(2 * i * nVocab)..<((2 * i + 1) * nVocab)])))
             lastLogits.append(contentsOf: first[((2 * i + 1) * nVocab)..<((2 * i + 2) * nVocab)])
         }
-        var results = BatchedGreedyDecoder(decoder: decoder, cache: cache, crosses: crosses, executor: executor,
-                                           filters: logitFilters(options: options), specials: specials, initialTokens: initial,
-                                           sampleLength: options.sampleLength ?? decoder.contextLength / 2,
+        let filters = logitFilters(options: options)
+        let sampleLength = options.sampleLength ?? decoder.contextLength / 2
+        var results: [DecodingResult]
+        if beams > 1 {
+            results = BatchedBeamSearch(decoder: decoder, cache: cache, crossBySlot: crossBySlot, executor: executor, filters: filters,
+                                        specials: specials, initialTokens: initial, sampleLength: sampleLength, beamSize: beams,
+                                        patience: options.patience, control: options.control).decode(firstLogits: lastLogits)
+        } else {
+            results = BatchedGreedyDecoder(decoder: decoder, cache: cache, crosses: crosses, executor: executor, filters: filters,
+                                           specials: specials, initialTokens: initial, sampleLength: sampleLength,
                                            control: options.control).decode(firstLogits: lastLogits)
+        }
         if options.control?.isCancelled == true { throw .cancelled }
         for i in results.indices {
             results[i].noSpeechProbability = noSpeech[i]

@@ -41,8 +41,9 @@ final class BatchedTranscriptionTests: XCTestCase {
 
     // MARK: Windows decoded together
 
-    /// Three windows of real speech decoded together, in one batch and in batches of one, and each
-    /// greedily on its own through `decode`: the same tokens, the same no-speech probability.
+    /// Three windows of real speech decoded together, in one batch and in batches of one, and each on
+    /// its own through `decode`, greedily and by beam search: the same tokens, the same no-speech
+    /// probability.
     func testWindowsDecodedTogetherEqualEachDecodedAlone() throws {
         let model = try WhisperModel(path: try SharedData.model("ggml-tiny.en.bin"))
         let executor = ParallelExecutor(threads: 2)
@@ -58,19 +59,22 @@ final class BatchedTranscriptionTests: XCTestCase {
             }
             crosses.append(try window.withUnsafeBufferPointer { try network.encodeWindow($0, executor: executor) })
         }
-        var options = DecodingOptions()
-        options.language = "en"
-        let together = try windowDecoder.decodeTogether(crosses: crosses, options: options, language: "en")
-        XCTAssertEqual(together.count, 3)
-        for (i, cross) in crosses.enumerated() {
-            let alone = try windowDecoder.decode(cross: cross, prompt: [], options: options, language: "en")
-            let batchOfOne = try windowDecoder.decodeTogether(crosses: [cross], options: options, language: "en")[0]
-            XCTAssertGreaterThan(alone.tokens.count, 10)
-            XCTAssertEqual(together[i].tokens, alone.tokens, "window \(i)")
-            XCTAssertEqual(batchOfOne.tokens, alone.tokens, "window \(i)")
-            XCTAssertEqual(together[i].noSpeechProbability, alone.noSpeechProbability, accuracy: 1e-4)
-            XCTAssertEqual(together[i].averageLogProb, alone.averageLogProb, accuracy: 1e-3)
-            XCTAssertEqual(together[i].tokenLogProbs.count, together[i].tokens.count)
+        for beamSize in [1, 5] {
+            var options = DecodingOptions()
+            options.language = "en"
+            options.beamSize = beamSize
+            let together = try windowDecoder.decodeTogether(crosses: crosses, options: options, language: "en")
+            XCTAssertEqual(together.count, 3)
+            for (i, cross) in crosses.enumerated() {
+                let alone = try windowDecoder.decode(cross: cross, prompt: [], options: options, language: "en")
+                let batchOfOne = try windowDecoder.decodeTogether(crosses: [cross], options: options, language: "en")[0]
+                XCTAssertGreaterThan(alone.tokens.count, 10)
+                XCTAssertEqual(together[i].tokens, alone.tokens, "beam \(beamSize), window \(i)")
+                XCTAssertEqual(batchOfOne.tokens, alone.tokens, "beam \(beamSize), window \(i)")
+                XCTAssertEqual(together[i].noSpeechProbability, alone.noSpeechProbability, accuracy: 1e-4)
+                XCTAssertEqual(together[i].averageLogProb, alone.averageLogProb, accuracy: 1e-3)
+                XCTAssertEqual(together[i].tokenLogProbs.count, together[i].tokens.count)
+            }
         }
     }
 
