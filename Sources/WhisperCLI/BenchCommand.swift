@@ -98,6 +98,14 @@ enum BenchCommand {
                 let rate = bytes / seconds
                 return String(format: "%5.1f GB/s = %3.0f %% of the read rate", rate / 1e9, 100 * rate / bandwidth)
             }
+            // Batched decoding's throughput: window-tokens per second against one window at a time.
+            let windows = ModelBenchmark.batchWindows
+            let greedyStep = ModelBenchmark.median(figures.batchedStepRuns), beamStep = ModelBenchmark.median(figures.batchedBeamStepRuns)
+            let batched = """
+                batch of \(windows)     \(ms(greedyStep))   median   (a token for each of \(windows) windows, each its own audio: \
+                \(String(format: "%.2f", Double(windows) * ModelBenchmark.median(figures.decoderPerTokenRuns) / greedyStep))× the decoder's throughput one window at a time)
+                  \(windows) × 5 beams    \(ms(beamStep))   median   (\(String(format: "%.2f", Double(windows) * ModelBenchmark.median(figures.beamStepRuns) / beamStep))× the 5-row step's throughput)
+                """
             Console.output("""
                 model: \(name) (\(h.size), \(h.fileTypeName)), threads: \(threads), runs: \(runs)
                   load           \(ms(load))
@@ -106,6 +114,7 @@ enum BenchCommand {
                   cross K/V      \(ms(ModelBenchmark.median(figures.crossAttentionRuns)))   median   (and the decoder's weight copies)
                   decoder/token  \(ms(ModelBenchmark.median(figures.decoderPerTokenRuns)))   median   (min \(ms(figures.decoderPerTokenRuns.min() ?? 0)))
                   5-row step     \(ms(ModelBenchmark.median(figures.beamStepRuns)))   median   (five sequences at once, as a beam step)
+                  \(batched)
                   peak RSS       \(String(format: "%8.1f MiB", peakMemory))
                   machine        read \(String(format: "%.1f GB/s", dram / 1e9)) from 512 MiB, \(String(format: "%.1f GB/s", bandwidth / 1e9)) from \(String(format: "%.1f MB", bytes / 1e6)) (the read rate below); multiply-add peak \(String(format: "%.1f GFLOP/s", peak / 1e9)) (\(threads) thread\(threads == 1 ? "" : "s"))
                   encoder        \(String(format: "%5.1f GFLOP/s = %3.0f %% of the peak", encoderRate / 1e9, 100 * encoderRate / peak))

@@ -1,8 +1,9 @@
 extension Transcriber {
     /// Batched transcription (`options.batchSize` above 1), for throughput: the voice activity
     /// detector finds the speech, `SpeechChunks` cuts it at pauses into chunks of at most 30 s,
-    /// and each group of `batchSize` chunks is encoded one by one and decoded together, greedily, a
-    /// decoder step feeding every chunk's next token (`BatchedGreedyDecoder`). Chunks do not see
+    /// and each group of `batchSize` chunks is encoded one by one and decoded together, a decoder
+    /// step feeding every chunk's next tokens (`WindowDecoder.decodeTogether`: greedy, or beam
+    /// search with `options.decoding.beamSize`). Chunks do not see
     /// each other's text (no previous-text prompt). A chunk whose text looks wrong (the compression
     /// ratio and log-probability checks) is decoded again on its own at the next temperatures, as
     /// the seek loop would; a chunk judged silent is skipped. Segment times are the chunk's offset

@@ -42,10 +42,11 @@ public struct TranscriptionOptions: Sendable, Equatable {
     public var vad: VADOptions? = nil
     /// Above 1: batched transcription, for throughput. The speech the voice activity detector
     /// finds (`vad`, or its default model location when nil) is cut at pauses into chunks of at most
-    /// 30 s, and this many chunks are decoded together, greedily, without previous-text prompts
-    /// (`decoding.beamSize` and `conditionOnPreviousText` do not apply; the temperature fallback
-    /// does, chunk by chunk). Faster on many windows; sequential transcription (1) keeps the text's
-    /// context from window to window, which long monologues and consistent spelling gain from.
+    /// 30 s, and this many chunks are decoded together (greedily, or by beam search with
+    /// `decoding.beamSize`), without previous-text prompts (`conditionOnPreviousText` and
+    /// `initialPrompt` do not apply; the temperature fallback does, chunk by chunk). Faster on many
+    /// windows; sequential transcription (1) keeps the text's context from window to window, which
+    /// long monologues and consistent spelling gain from.
     public var batchSize = 1
     /// Cancellation and progress (see `TranscriptionControl`); nil: neither.
     public var control: TranscriptionControl? = nil

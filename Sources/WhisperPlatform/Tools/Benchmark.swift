@@ -2,8 +2,9 @@ import Foundation
 import WhisperCore
 
 /// Measures the engine's parts on a loaded model, in the spirit of whisper.cpp's `bench`:
-/// the encoder on one 30-second window, the decoder's time per token with a warm cache, and its
-/// time per step of five sequences (a beam search's batch).
+/// the encoder on one 30-second window, the decoder's time per token with a warm cache, its time
+/// per step of five sequences (a beam search's batch), and its steps for several windows at once
+/// (batched transcription).
 public struct ModelBenchmark {
     public struct Figures: Sendable {
         /// Seconds for each encoder run.
@@ -16,6 +17,11 @@ public struct ModelBenchmark {
         /// Seconds per step of five sequences decoded together (a beam search's step, without its
         /// bookkeeping), for each run.
         public var beamStepRuns: [Double] = []
+        /// Seconds per step of `batchWindows` windows decoded together (batched transcription),
+        /// each attending to its own audio: one sequence per window (greedy), for each run.
+        public var batchedStepRuns: [Double] = []
+        /// The same with five sequences per window (beam search).
+        public var batchedBeamStepRuns: [Double] = []
         /// Seconds to compute the log-mel spectrogram of 30 s of audio, per run.
         public var melRuns: [Double] = []
         /// Bytes each decoding step streams: the per-token weights as their products read them and
@@ -25,6 +31,8 @@ public struct ModelBenchmark {
 
     public let model: WhisperModel
     public let threads: Int
+    /// Windows decoded together in the batched figures.
+    public static let batchWindows = 8
 
     public init(model: WhisperModel, threads: Int) {
         self.model = model
@@ -85,6 +93,26 @@ public struct ModelBenchmark {
                 let clock = Date()
                 for _ in 0..<count {
                     let logits = decoder.decodeNext(next, cache: cache, cross: cross, executor: executor)
+                    for i in 0..<slots { next[i].token = bestText(logits, row: i) }
+                }
+                if run > 0 { figures[keyPath: into].append(-clock.timeIntervalSinceNow / Double(count)) }
+            }
+        }
+        // Batched: each window its own cross-attention keys and values (copies of this window's, so
+        // that every step reads as many bytes as for distinct audio).
+        var crosses = [cross]
+        for _ in 1..<Self.batchWindows { crosses.append(try decoder.crossAttention(features: features, executor: executor)) }
+        for (beams, into) in [(1, \Figures.batchedStepRuns), (5, \Figures.batchedBeamStepRuns)] {
+            let slots = Self.batchWindows * beams
+            let cache = try decoder.makeCache(slots: slots)
+            var crossBySlot: [CrossAttentionCache] = []
+            for window in crosses { crossBySlot += repeatElement(window, count: beams) }
+            for run in 0...runs {
+                cache.reset()
+                var next = (0..<slots).map { (slot: $0, token: specials.startOfTranscript) }
+                let clock = Date()
+                for _ in 0..<count {
+                    let logits = decoder.decodeNext(next, cache: cache, crossBySlot: crossBySlot, executor: executor)
                     for i in 0..<slots { next[i].token = bestText(logits, row: i) }
                 }
                 if run > 0 { figures[keyPath: into].append(-clock.timeIntervalSinceNow / Double(count)) }

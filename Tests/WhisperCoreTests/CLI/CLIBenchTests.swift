@@ -8,7 +8,8 @@ final class CLIBenchTests: XCTestCase {
         let model = try SharedData.model("nano-synthetic-f16.bin")
         let out = try CLIRunner.run(["bench", "-m", model, "-t", "2", "--runs", "1", "--tokens", "8"])
         XCTAssertEqual(out.status, 0, out.stderr)
-        for label in ["load", "mel (30 s)", "encoder", "cross K/V", "decoder/token", "5-row step", "peak RSS"] {
+        for label in ["load", "mel (30 s)", "encoder", "cross K/V", "decoder/token", "5-row step", "batch of 8", "8 × 5 beams",
+                      "peak RSS"] {
             let line = out.stdout.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }
             XCTAssertNotNil(line, "\(label) in:\n\(out.stdout)")
             if let line, label != "peak RSS" { XCTAssertTrue(line.contains(" ms"), String(line)) }
@@ -21,7 +22,10 @@ final class CLIBenchTests: XCTestCase {
         XCTAssertTrue(encoder.contains("% of the peak"), encoder)
         let step = try XCTUnwrap(lines.first { $0.hasPrefix("decoder step") }, out.stdout)
         XCTAssertTrue(step.contains("MB read per step") && step.contains("% of the read rate"), step)
-        for line in [machine, encoder, step] {
+        // Batched decoding against one window at a time: a positive, finite ratio.
+        let batch = try XCTUnwrap(lines.first { $0.hasPrefix("batch of 8") }, out.stdout)
+        XCTAssertNotNil(batch.range(of: #"[0-9]+\.[0-9]{2}× the decoder's throughput"#, options: .regularExpression), batch)
+        for line in [machine, encoder, step, batch] {
             XCTAssertFalse(line.contains("nan") || line.contains("inf") || line.contains(" 0.0 GB/s"), line)
         }
     }
