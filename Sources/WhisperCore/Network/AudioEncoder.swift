@@ -35,8 +35,10 @@ public final class AudioEncoder: @unchecked Sendable {
     }
 
     /// Encodes one window. `mel` is `[nMels][3000]` row-major (as `LogMelSpectrogram` lays it out);
-    /// the result is `[nAudioCtx][d]` row-major.
-    public func encode(mel: UnsafePointer<Float>, executor: ParallelExecutor) -> [Float] {
+    /// the result is `[nAudioCtx][d]` row-major. With `releasingPages` (the default), the
+    /// activations' and weights' pages go back to the system afterwards (see below); windows
+    /// encoded one after the other keep them until the last.
+    public func encode(mel: UnsafePointer<Float>, executor: ParallelExecutor, releasingPages: Bool = true) -> [Float] {
         let h = hyperparameters
         let d = h.nAudioState, ctx = h.nAudioCtx, nMels = h.nMels
         let frames = Self.windowFrames
@@ -84,8 +86,10 @@ public final class AudioEncoder: @unchecked Sendable {
         // The activations are dead until the next window, and the weights unused until then: their
         // pages (22 MB and 15 MB for tiny f16) go back to the system while the decoder runs, which
         // is when the rest of the model is resident. The weights return from the file cache.
-        for buffer in [melByTime, x, normed, q, k, v, hidden] { buffer.releasePages() }
-        weights.releasePages()
+        if releasingPages {
+            for buffer in [melByTime, x, normed, q, k, v, hidden] { buffer.releasePages() }
+            weights.releasePages()
+        }
         return features
     }
 }

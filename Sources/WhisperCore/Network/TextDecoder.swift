@@ -54,6 +54,11 @@ public final class TextDecoder: @unchecked Sendable {
         weightCopies?.release()
     }
 
+    /// Makes the weight copies again (if `releaseWeightCopies` dropped them).
+    package func fillWeightCopies(executor: ParallelExecutor) {
+        weightCopies?.fill(executor: executor)
+    }
+
     /// Bytes a decoding step streams whatever its position: every per-token weight matrix, in the
     /// layout its products read, and the window's cross-attention keys and values (the growing
     /// self-attention cache, a few hundred KB at most for tiny, is left out). For `bench`.
@@ -72,6 +77,11 @@ public final class TextDecoder: @unchecked Sendable {
     /// Also makes the decoder's weight copies again if `releaseWeightCopies` dropped them.
     public func crossAttention(features: [Float], executor: ParallelExecutor) throws(AllocationError) -> CrossAttentionCache {
         defer { weightCopies?.fill(executor: executor) }                                // after `projected` is freed: a lower peak
+        return try crossAttentionOnly(features: features, executor: executor)
+    }
+
+    /// `crossAttention` without making the weight copies again (`forward` makes them when needed).
+    package func crossAttentionOnly(features: [Float], executor: ParallelExecutor) throws(AllocationError) -> CrossAttentionCache {
         let d = hyperparameters.nTextState
         let rows = features.count / d
         let cache = try CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)

@@ -21,4 +21,20 @@ public final class WhisperNetwork: @unchecked Sendable {
         let features = encoder.encode(mel: mel.baseAddress!, executor: executor)
         return try decoder.crossAttention(features: features, executor: executor)
     }
+
+    /// Encodes several windows one after the other (batched transcription): the encoder keeps its
+    /// pages and the decoder's weight copies are made once, after the last window, instead of
+    /// going and coming back for each.
+    package func encodeWindows(_ mels: [[Float]], executor: ParallelExecutor) throws(AllocationError) -> [CrossAttentionCache] {
+        decoder.releaseWeightCopies()
+        var caches: [CrossAttentionCache] = []
+        for (i, mel) in mels.enumerated() {
+            let features = mel.withUnsafeBufferPointer {
+                encoder.encode(mel: $0.baseAddress!, executor: executor, releasingPages: i == mels.count - 1)
+            }
+            caches.append(try decoder.crossAttentionOnly(features: features, executor: executor))
+        }
+        decoder.fillWeightCopies(executor: executor)
+        return caches
+    }
 }

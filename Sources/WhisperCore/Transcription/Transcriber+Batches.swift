@@ -52,10 +52,10 @@ extension Transcriber {
             if options.control?.isCancelled == true { throw .cancelled }
             options.control?.onProgress?(Double(groupStart) / Double(chunks.count))
             let group = Array(chunks[groupStart..<min(chunks.count, groupStart + batchSize)])
-            var crosses: [CrossAttentionCache] = []
+            var mels: [[Float]] = []
             var frames: [Int] = []
+            clock = Host.seconds()
             for chunk in group {
-                clock = Host.seconds()
                 let mel = try melSpectrogram(Array(clip[chunk]))
                 let size = min(Self.windowFrames, mel.contentFrames)
                 try WhisperError.readingAudio { () throws(AudioError) in
@@ -63,14 +63,14 @@ extension Transcriber {
                         try mel.readWindow(start: 0, count: size, into: buffer)
                     }
                 }
+                mels.append(window)
                 frames.append(size)
-                timings.mel += Host.seconds() - clock
-                clock = Host.seconds()
-                crosses.append(try WhisperError.allocating { () throws(AllocationError) in
-                    try window.withUnsafeBufferPointer { (mel) throws(AllocationError) in try network.encodeWindow(mel, executor: executor) }
-                })
-                timings.encode += Host.seconds() - clock
             }
+            timings.mel += Host.seconds() - clock
+            clock = Host.seconds()
+            let crosses = try WhisperError.allocating { () throws(AllocationError) in try network.encodeWindows(mels, executor: executor) }
+            mels = []
+            timings.encode += Host.seconds() - clock
 
             clock = Host.seconds()
             var decoding = options.decoding
