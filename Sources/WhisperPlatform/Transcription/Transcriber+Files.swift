@@ -19,7 +19,8 @@ extension Transcriber {
 
     /// Transcribes a stream of audio (a WAV file, a pipe, standard input) in bounded memory; see
     /// `transcribe(file:)`. The stream is read to its end (or to `options.offset + options.duration`).
-    /// With `options.vad`, the selected audio is read into memory: voice activity detection needs it whole.
+    /// With `options.vad` or `options.batchSize` above 1, the selected audio is read into memory:
+    /// voice activity detection needs it whole.
     public func transcribe(stream: Mono16kStream, options: TranscriptionOptions = TranscriptionOptions(),
                            onSegment: ((Segment) -> Void)? = nil) throws -> TranscriptionResult {
         do {
@@ -32,7 +33,7 @@ extension Transcriber {
     private func transcribeStreamed(_ stream: Mono16kStream, options: TranscriptionOptions,
                                     onSegment: ((Segment) -> Void)?) throws -> TranscriptionResult {
         let selection = SampleSelection(options: options)
-        if options.vad != nil {
+        if options.vad != nil || options.batchSize > 1 {
             let end = selection.limit.map { selection.first + $0 }
             var samples: [Float] = []
             while end.map({ samples.count < $0 }) ?? true, let chunk = try stream.next() {

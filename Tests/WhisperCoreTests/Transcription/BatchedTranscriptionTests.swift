@@ -119,6 +119,26 @@ final class BatchedTranscriptionTests: XCTestCase {
         XCTAssertTrue(last.map(\.text).joined().contains("your country"))
     }
 
+    /// A file goes through the batched path too (not the streamed seek loop).
+    func testFileIsTranscribedInBatches() throws {
+        let transcriber = try Transcriber(model: try WhisperModel(path: try SharedData.model("ggml-tiny.en.bin")),
+                                          threads: 2)
+        let path = try SharedData.sample("jfk.wav")
+        var options = try batched(4)
+        if !FileManager.default.fileExists(atPath: VADOptions.defaultModelPath) {
+            options.vad = nil                           // batching finds the speech with the default model location…
+            XCTAssertThrowsError(try transcriber.transcribe(file: path, options: options)) { error in
+                XCTAssertTrue("\(error)".contains(VADOptions.defaultModelPath), "\(error)")
+            }
+        }
+        options = try batched(4)                        // …or the one given
+        let fromFile = try transcriber.transcribe(file: path, options: options)
+        let fromSamples = try transcriber.transcribe(samples: try AudioLoader.loadMono16k(path: path), options: options)
+        XCTAssertEqual(fromFile.segments, fromSamples.segments)
+        XCTAssertEqual(fromFile.windows.count, 1)
+        XCTAssertGreaterThan(fromFile.windows[0].start, 0)   // the chunk starts where the speech does
+    }
+
     func testWithoutAVADModelTheErrorSaysWhichModel() throws {
         let transcriber = try Transcriber(model: try WhisperModel(path: try SharedData.model("nano-synthetic-f16.bin")))
         var options = TranscriptionOptions()
