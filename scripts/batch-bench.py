@@ -25,20 +25,11 @@ RATE = 16000
 LENGTH = 600.0
 
 
-def clips(shared, here):
+def load_wer(here):
     spec = importlib.util.spec_from_file_location("wer", os.path.join(here, "scripts", "wer.py"))
     wer = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(wer)
-    found = [(os.path.join(shared, "samples", "jfk.wav"),
-              "And so my fellow Americans ask not what your country can do for you ask what you can do for your country")]
-    for line in open(os.path.join(here, "Samples", "texts.tsv"), encoding="utf-8"):
-        if line.startswith("#") or not line.strip():
-            continue
-        name, _voice, _speed, text = line.rstrip("\n").split("\t")
-        path = os.path.join(here, "Samples", name + ".wav")
-        if os.path.exists(path):
-            found.append((path, text))
-    return wer, found
+    return wer
 
 
 def pcm(path):
@@ -90,7 +81,8 @@ def main():
     if not os.path.exists(vad):
         print(f"batch-bench: {vad} is absent: no batched figures")
         return
-    wer, found = clips(shared, here)
+    wer = load_wer(here)
+    found = [(path, text) for _name, path, text in wer.speech_set(shared)]
     if len(found) == 1:
         print("batch-bench: no synthesized samples in Samples/ (make samples): the recording repeats jfk.wav alone")
     os.makedirs(work, exist_ok=True)

@@ -114,14 +114,8 @@ def edit_distance(ref, hyp):
     return row[len(hyp)]
 
 
-def main():
-    if len(sys.argv) < 4:
-        sys.exit(__doc__)
-    cli, shared, work = sys.argv[1:4]
-    types = sys.argv[4:] or ["f16", "q8_0", "q5_1", "q5_0", "q4_1", "q4_0"]
-    real = os.path.join(shared, "models", "ggml-tiny.en.bin")
-    if not os.path.exists(real):
-        sys.exit(f"wer: {real} is absent")
+def speech_set(shared):
+    """The real-speech set, (name, path, text) each: jfk.wav, and the samples `make samples` made."""
     samples = [("jfk", os.path.join(shared, "samples", "jfk.wav"),
                 "And so my fellow Americans ask not what your country can do for you ask what you can do for your country")]
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -132,6 +126,18 @@ def main():
         path = os.path.join(here, "Samples", name + ".wav")
         if os.path.exists(path):
             samples.append((name, path, text))
+    return samples
+
+
+def main():
+    if len(sys.argv) < 4:
+        sys.exit(__doc__)
+    cli, shared, work = sys.argv[1:4]
+    types = sys.argv[4:] or ["f16", "q8_0", "q5_1", "q5_0", "q4_1", "q4_0"]
+    real = os.path.join(shared, "models", "ggml-tiny.en.bin")
+    if not os.path.exists(real):
+        sys.exit(f"wer: {real} is absent")
+    samples = speech_set(shared)
     if len(samples) == 1:
         print("wer: no synthesized samples in Samples/ (run 'make samples'): scoring jfk.wav alone", file=sys.stderr)
     os.makedirs(work, exist_ok=True)
