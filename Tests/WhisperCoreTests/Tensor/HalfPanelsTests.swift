@@ -80,7 +80,7 @@ final class HalfPanelsTests: XCTestCase {
                     }
                 }
                 // Every batch size, every position in the batch, one or two threads: the same bits.
-                for count in [1, 2, 4, 5, 6, 11] {
+                for count in [1, 2, 3, 4, 5, 6, 7, 8, 9, 11] {
                     for start in [0, n - count] {
                         let part = Array(x[(start * k)..<((start + count) * k)])
                         for threads in [1, 2] {

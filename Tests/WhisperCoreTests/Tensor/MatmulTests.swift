@@ -112,7 +112,7 @@ final class MatmulTests: XCTestCase {
             let paneled = weights.matrix.withQuantizedPanels()
             XCTAssertNotNil(paneled.quantizedPanels, "\(type) is re-laid out")
             let bias = random.floats(m)
-            for n in [1, 3, 5, 6, 8] {                                // up to gemvMaxRows: the few-row products
+            for n in [1, 2, 3, 4, 5, 6, 7, 8] {                       // up to gemvMaxRows: the few-row products
                 let x = random.floats(n * k)
                 var out = [Float](repeating: .nan, count: n * m)
                 matmul(x, rows: n, weight: paneled, bias: bias, into: &out, executor: ParallelExecutor(threads: 2))
