@@ -19,12 +19,6 @@ struct BeamSearchDecoder {
         }
         return search.result()
     }
-
-    /// The `top.count` largest entries (index and value) into `top`, largest first; ties go to the
-    /// smaller index, NaN ranks below everything. `values` must hold at least `top.count` entries.
-    static func best(_ values: UnsafeBufferPointer<Float>, into top: UnsafeMutableBufferPointer<(index: Int, value: Float)>) {
-        BeamSearch.best(values, into: top)
-    }
 }
 
 /// One audio's beam search, a step at a time: `extend` picks the next beams from the live beams'

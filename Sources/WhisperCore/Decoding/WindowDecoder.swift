@@ -83,11 +83,7 @@ public final class WindowDecoder: @unchecked Sendable {
         // The initial tokens once, in slot 0; logits at start-of-transcript and at the last token.
         let first = decoder.decode([.init(slot: 0, tokens: initial, logitRows: [sotIndex, initial.count - 1])],
                                    cache: cache, cross: cross, executor: executor)
-        let nVocab = specials.vocabularySize
-        // Weights holding NaN or infinities poison every value after them; say so rather than print "!!!!".
-        if first.contains(where: { !$0.isFinite }) { throw .modelOutput(ModelOutputError(model: modelPath)) }
-        let noSpeech = noSpeechProbability(UnsafeBufferPointer(rebasing: first[0..<nVocab]))
-        let lastLogits = Array(first[nVocab..<(2 * nVocab)])
+        let (noSpeech, lastLogits) = try readFirstPass(first)
 
         let context = SamplingContext(decoder: decoder, cache: cache, cross: cross, executor: executor,
                                       filters: logitFilters(options: options), specials: specials,
@@ -103,7 +99,7 @@ public final class WindowDecoder: @unchecked Sendable {
                 .decode(context: context, firstLogits: lastLogits)
         }
         if options.control?.isCancelled == true { throw .cancelled }
-        result.noSpeechProbability = noSpeech
+        result.noSpeechProbability = noSpeech[0]
         result.temperature = options.temperature
         result.language = specials.isMultilingual ? language : nil
         return result
@@ -138,15 +134,8 @@ public final class WindowDecoder: @unchecked Sendable {
 
         // The initial tokens in each window's first slot; logits at start-of-transcript and at the last token.
         let steps = crosses.indices.map { TextDecoder.Step(slot: $0 * beams, tokens: initial, logitRows: [sotIndex, initial.count - 1]) }
-        let first = decoder.decode(steps, cache: cache, crossBySlot: crossBySlot, executor: executor)
-        if first.contains(where: { !$0.isFinite }) { throw .modelOutput(ModelOutputError(model: modelPath)) }
-        let nVocab = specials.vocabularySize
-        var noSpeech: [Double] = [], lastLogits: [Float] = []
-        lastLogits.reserveCapacity(crosses.count * nVocab)
-        for i in crosses.indices {
-            noSpeech.append(noSpeechProbability(UnsafeBufferPointer(rebasing: first[(2 * i * nVocab)..<((2 * i + 1) * nVocab)])))
-            lastLogits.append(contentsOf: first[((2 * i + 1) * nVocab)..<((2 * i + 2) * nVocab)])
-        }
+        let (noSpeech, lastLogits) = try readFirstPass(decoder.decode(steps, cache: cache, crossBySlot: crossBySlot,
+                                                                      executor: executor))
         let filters = logitFilters(options: options)
         let sampleLength = options.sampleLength ?? decoder.contextLength / 2
         var results: [DecodingResult]
@@ -165,6 +154,22 @@ public final class WindowDecoder: @unchecked Sendable {
             results[i].language = specials.isMultilingual ? language : nil
         }
         return results
+    }
+
+    /// The logits of the initial tokens' pass, two rows per window (at start-of-transcript and at
+    /// the last initial token): each window's no-speech probability and its last row.
+    private func readFirstPass(_ first: UnsafeBufferPointer<Float>) throws(WhisperError) -> (noSpeech: [Double], lastLogits: [Float]) {
+        // Weights holding NaN or infinities poison every value after them; say so rather than print "!!!!".
+        if first.contains(where: { !$0.isFinite }) { throw .modelOutput(ModelOutputError(model: modelPath)) }
+        let nVocab = specials.vocabularySize
+        let windows = first.count / (2 * nVocab)
+        var noSpeech: [Double] = [], lastLogits: [Float] = []
+        lastLogits.reserveCapacity(windows * nVocab)
+        for i in 0..<windows {
+            noSpeech.append(noSpeechProbability(UnsafeBufferPointer(rebasing: first[(2 * i * nVocab)..<((2 * i + 1) * nVocab)])))
+            lastLogits.append(contentsOf: first[((2 * i + 1) * nVocab)..<((2 * i + 2) * nVocab)])
+        }
+        return (noSpeech, lastLogits)
     }
 
     private func noSpeechProbability(_ logits: UnsafeBufferPointer<Float>) -> Double {

@@ -33,10 +33,11 @@ extension Transcriber {
         defer { networkLock?.unlock() }
         let h = model.hyperparameters
         let specials = tokenizer.specialTokens
+        let frontEnd = try melFrontEnd()
         var language = specials.isMultilingual ? options.decoding.language : nil
         if specials.isMultilingual, language == nil, let first = chunks.first {
             clock = Host.seconds()
-            let mel = try melSpectrogram(Array(clip[first]))
+            let mel = frontEnd.compute(samples: Array(clip[first]), executor: executor)
             language = try detectLanguage(in: mel).first?.language.code
             timings.decode += Host.seconds() - clock
         }
@@ -56,7 +57,7 @@ extension Transcriber {
             var frames: [Int] = []
             clock = Host.seconds()
             for chunk in group {
-                let mel = try melSpectrogram(Array(clip[chunk]))
+                let mel = frontEnd.compute(samples: Array(clip[chunk]), executor: executor)
                 let size = min(Self.windowFrames, mel.contentFrames)
                 try WhisperError.readingAudio { () throws(AudioError) in
                     try window.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) in
@@ -97,23 +98,16 @@ extension Transcriber {
                 if isSilent(result, options: options) { continue }
 
                 let tokens = result.tokens
-                let ratio = CompressionRatio.of(tokenizer.decode(tokens))
-                let probabilities = result.tokenLogProbs.map { Float(ScalarMath.exp(Double($0))) }
-                func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
-                    Segment(start: start, end: end, text: tokenizer.decode(tokens[range]), tokens: Array(tokens[range]),
-                            tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[range]) : [],
-                            averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
-                            temperature: result.temperature, compressionRatio: ratio)
-                }
                 let cut = WindowSegmentation(tokens: tokens, specials: specials, size: frames[i], timePrecision: timePrecision,
                                              inputStride: inputStride)
-                var current = cut.pieces.map { makeSegment(start: chunkStart + $0.start, end: chunkStart + $0.end, range: $0.range) }
+                var pieces = cut.pieces.map { (range: $0.range, start: chunkStart + $0.start, end: chunkStart + $0.end) }
                 // No next window decodes the rest again: it ends with the chunk.
                 if !cut.unfinished.isEmpty {
                     let from = specials.isTimestamp(tokens[cut.unfinished.lowerBound])
                         ? chunkStart + Double(tokens[cut.unfinished.lowerBound] - specials.timestampBegin) * timePrecision : chunkStart
-                    current.append(makeSegment(start: from, end: chunkEnd, range: cut.unfinished))
+                    pieces.append((range: cut.unfinished, start: from, end: chunkEnd))
                 }
+                var current = windowSegments(of: result, pieces)
 
                 if options.wordTimestamps {
                     clock = Host.seconds()
@@ -133,12 +127,5 @@ extension Transcriber {
         }
         options.control?.onProgress?(1)
         return TranscriptionResult(segments: segments, windows: windows, language: language, timings: timings)
-    }
-
-    /// The log-mel spectrogram of a piece of audio (16 kHz).
-    private func melSpectrogram(_ samples: [Float]) throws(WhisperError) -> MelSpectrogram {
-        try WhisperError.readingAudio { () throws(AudioError) in
-            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels)
-        }.compute(samples: samples, executor: executor)
     }
 }

@@ -58,13 +58,10 @@ public final class Transcriber: @unchecked Sendable {
             return try transcribeSpeechOnly(samples: samples, options: options, vad: vad, onSegment: onSegment)
         }
         var timings = Timings()
-        let h = model.hyperparameters
         // Offset and duration select part of the recording; times stay relative to its start.
         let selected = SampleSelection(options: options).range(in: samples.count)
         let clock = Host.seconds()
-        let mel = try WhisperError.readingAudio { () throws(AudioError) in
-            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
-        }.compute(samples: Array(samples[selected]), executor: executor)
+        let mel = try melFrontEnd().compute(samples: Array(samples[selected]), executor: executor)
         timings.mel = Host.seconds() - clock
         return try transcribe(windows: mel, startTime: Double(selected.lowerBound) / Double(Self.sampleRate),
                               timings: timings, options: options, onSegment: onSegment)
@@ -144,19 +141,11 @@ public final class Transcriber: @unchecked Sendable {
                 continue
             }
 
-            let tokens = result.tokens
-            let ratio = CompressionRatio.of(tokenizer.decode(tokens))
-            let probabilities = result.tokenLogProbs.map { Float(ScalarMath.exp(Double($0))) }
-            func makeSegment(start: Double, end: Double, range: Range<Int>) -> Segment {
-                Segment(start: baseTime + start, end: baseTime + end, text: tokenizer.decode(tokens[range]),
-                        tokens: Array(tokens[range]),
-                        tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[range]) : [],
-                        averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
-                        temperature: result.temperature, compressionRatio: ratio)
-            }
-            let cut = WindowSegmentation(tokens: tokens, specials: specials, size: size, timePrecision: timePrecision,
+            let cut = WindowSegmentation(tokens: result.tokens, specials: specials, size: size, timePrecision: timePrecision,
                                          inputStride: inputStride)
-            var current = cut.pieces.map { makeSegment(start: timeOffset + $0.start, end: timeOffset + $0.end, range: $0.range) }
+            var current = windowSegments(of: result, cut.pieces.map {
+                (range: $0.range, start: baseTime + (timeOffset + $0.start), end: baseTime + (timeOffset + $0.end))
+            })
             let singleTimestampEnding = cut.singleTimestampEnding
             seek += cut.advance
 
@@ -213,12 +202,9 @@ public final class Transcriber: @unchecked Sendable {
         throws(WhisperError) -> [(language: Language, probability: Double)] {
         let specials = tokenizer.specialTokens
         guard specials.isMultilingual else { return [] }
-        let h = model.hyperparameters
         let first = SampleSelection(options: options).range(in: samples.count).lowerBound
         let clip = Array(samples[first..<min(samples.count, first + Self.windowFrames * Self.hopLength)])
-        let mel = try WhisperError.readingAudio { () throws(AudioError) in
-            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: h.nMels)
-        }.compute(samples: clip, executor: executor)
+        let mel = try melFrontEnd().compute(samples: clip, executor: executor)
         return try detectLanguage(in: mel)
     }
 
@@ -262,6 +248,27 @@ public final class Transcriber: @unchecked Sendable {
             if !needsFallback(r, options: options) { break }
         }
         return result!
+    }
+
+    /// A decoded window's segments: for each piece, a range of its tokens and the times, the
+    /// piece's text and token probabilities with the window's figures.
+    func windowSegments(of result: DecodingResult, _ pieces: [(range: Range<Int>, start: Double, end: Double)]) -> [Segment] {
+        let tokens = result.tokens
+        let ratio = CompressionRatio.of(tokenizer.decode(tokens))
+        let probabilities = result.tokenLogProbs.map { Float(ScalarMath.exp(Double($0))) }
+        return pieces.map { piece in
+            Segment(start: piece.start, end: piece.end, text: tokenizer.decode(tokens[piece.range]), tokens: Array(tokens[piece.range]),
+                    tokenProbabilities: probabilities.count == tokens.count ? Array(probabilities[piece.range]) : [],
+                    averageLogProb: result.averageLogProb, noSpeechProbability: result.noSpeechProbability,
+                    temperature: result.temperature, compressionRatio: ratio)
+        }
+    }
+
+    /// The log-mel front end of this model.
+    func melFrontEnd() throws(WhisperError) -> LogMelSpectrogram {
+        try WhisperError.readingAudio { () throws(AudioError) in
+            try LogMelSpectrogram(filters: model.file.melFilters.weights, melCount: model.hyperparameters.nMels)
+        }
     }
 
     /// The result looks wrong (repetitive or improbable) and is not silence: decode again, hotter.

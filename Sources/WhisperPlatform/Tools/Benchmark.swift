@@ -85,38 +85,32 @@ public struct ModelBenchmark {
             let start = row * h.nVocab
             return TokenSampler.topTwo(UnsafeBufferPointer(rebasing: logits[start..<(start + specials.endOfText)])).0
         }
-        for (slots, into) in [(1, \Figures.decoderPerTokenRuns), (5, \Figures.beamStepRuns)] {
+        /// Seconds per step of `slots` sequences over `count` steps, for each run, into `into`;
+        /// `crossBySlot`: each slot's audio, or nil for this window's for all.
+        func timeSteps(slots: Int, crossBySlot: [CrossAttentionCache]?, into: WritableKeyPath<Figures, [Double]>) throws {
             let cache = try decoder.makeCache(slots: slots)
             for run in 0...runs {
                 cache.reset()
                 var next = (0..<slots).map { (slot: $0, token: specials.startOfTranscript) }
                 let clock = Date()
                 for _ in 0..<count {
-                    let logits = decoder.decodeNext(next, cache: cache, cross: cross, executor: executor)
+                    let logits = crossBySlot.map { decoder.decodeNext(next, cache: cache, crossBySlot: $0, executor: executor) }
+                        ?? decoder.decodeNext(next, cache: cache, cross: cross, executor: executor)
                     for i in 0..<slots { next[i].token = bestText(logits, row: i) }
                 }
                 if run > 0 { figures[keyPath: into].append(-clock.timeIntervalSinceNow / Double(count)) }
             }
         }
+        try timeSteps(slots: 1, crossBySlot: nil, into: \.decoderPerTokenRuns)
+        try timeSteps(slots: 5, crossBySlot: nil, into: \.beamStepRuns)
         // Batched: each window its own cross-attention keys and values (copies of this window's, so
         // that every step reads as many bytes as for distinct audio).
         var crosses = [cross]
         for _ in 1..<Self.batchWindows { crosses.append(try decoder.crossAttention(features: features, executor: executor)) }
         for (beams, into) in [(1, \Figures.batchedStepRuns), (5, \Figures.batchedBeamStepRuns)] {
-            let slots = Self.batchWindows * beams
-            let cache = try decoder.makeCache(slots: slots)
             var crossBySlot: [CrossAttentionCache] = []
             for window in crosses { crossBySlot += repeatElement(window, count: beams) }
-            for run in 0...runs {
-                cache.reset()
-                var next = (0..<slots).map { (slot: $0, token: specials.startOfTranscript) }
-                let clock = Date()
-                for _ in 0..<count {
-                    let logits = decoder.decodeNext(next, cache: cache, crossBySlot: crossBySlot, executor: executor)
-                    for i in 0..<slots { next[i].token = bestText(logits, row: i) }
-                }
-                if run > 0 { figures[keyPath: into].append(-clock.timeIntervalSinceNow / Double(count)) }
-            }
+            try timeSteps(slots: Self.batchWindows * beams, crossBySlot: crossBySlot, into: into)
         }
         return figures
     }

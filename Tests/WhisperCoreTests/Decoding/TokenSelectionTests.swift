@@ -2,12 +2,12 @@ import XCTest
 @testable import WhisperCore
 @testable import WhisperPlatform
 
-/// The selection of each beam's best next tokens (`BeamSearchDecoder.best`).
+/// The selection of each beam's best next tokens (`BeamSearch.best`).
 final class BeamSelectionTests: XCTestCase {
     private func best(_ k: Int, of values: [Float]) -> [(index: Int, value: Float)] {
         var top = [(index: Int, value: Float)](repeating: (-1, .nan), count: k)
         values.withUnsafeBufferPointer { v in
-            top.withUnsafeMutableBufferPointer { BeamSearchDecoder.best(v, into: $0) }
+            top.withUnsafeMutableBufferPointer { BeamSearch.best(v, into: $0) }
         }
         return top
     }
