@@ -140,8 +140,10 @@ struct BatchSummary {
     }
 }
 
-/// Transcribes a list of inputs, one after another with all threads, or `-p N` at a time with a
-/// share of the threads each. A file that fails is reported and the batch goes on.
+/// Transcribes a list of inputs, one after another with all threads, or `-p N` at a time: each
+/// file's log-mel, encoder and word alignment with a share of the threads, the decoder passes of all
+/// of them in shared steps on all the threads (`SharedDecoderSteps`). A file that fails is reported
+/// and the batch goes on.
 ///
 /// stdout receives each file's segments in input order whatever `-p` is: one at a time they are
 /// printed as they are decoded; several at once, each file's listing is held until the files before
@@ -177,13 +179,19 @@ final class BatchRunner: @unchecked Sendable {
     func run() throws -> [FileOutcome] {
         let workers = max(1, min(options.processors, inputs.count))
         let threadsEach = max(1, options.threads / workers)
-        let transcribers = try (0..<workers).map { _ in try Transcriber(model: model, threads: threadsEach) }
+        // Side by side, the files' decoder passes run as shared steps on all the threads.
+        let shared = workers > 1 ? SharedDecoderSteps(model: model, threads: options.threads) : nil
+        let transcribers = try (0..<workers).map { _ in
+            try shared.map { try Transcriber(model: model, threads: threadsEach, sharing: $0) } ?? Transcriber(model: model, threads: threadsEach)
+        }
         if workers == 1 {
             for index in inputs.indices { process(index, with: transcribers[0], streaming: true) }
         } else {
             let group = DispatchGroup()
             for transcriber in transcribers {
                 DispatchQueue.global().async(group: group) {
+                    shared?.attach()
+                    defer { shared?.detach() }
                     while true {
                         self.lock.lock()
                         let index = self.nextToStart

@@ -10,6 +10,8 @@ public final class WindowDecoder: @unchecked Sendable {
     private let blankTokens: [Int]
     /// The model file, for messages.
     public var modelPath = "the model"
+    /// Where `decode`'s passes run when not on `decoder` (transcriptions side by side).
+    package var passRunner: (any DecoderPassRunner)?
 
     public init(decoder: TextDecoder, tokenizer: Tokenizer, executor: ParallelExecutor) throws(AllocationError) {
         self.decoder = decoder
@@ -79,13 +81,16 @@ public final class WindowDecoder: @unchecked Sendable {
         }
         if cache.slots < candidates { cache = try WhisperError.allocating { () throws(AllocationError) in try decoder.makeCache(slots: candidates) } }
         cache.reset()
+        passRunner?.join()
+        defer { passRunner?.leave() }
 
         // The initial tokens once, in slot 0; logits at start-of-transcript and at the last token.
-        let first = decoder.decode([.init(slot: 0, tokens: initial, logitRows: [sotIndex, initial.count - 1])],
-                                   cache: cache, cross: cross, executor: executor)
+        let firstStep = [TextDecoder.Step(slot: 0, tokens: initial, logitRows: [sotIndex, initial.count - 1])]
+        let first = passRunner?.run(firstStep, cache: cache, cross: cross)
+            ?? decoder.decode(firstStep, cache: cache, cross: cross, executor: executor)
         let (noSpeech, lastLogits) = try readFirstPass(first)
 
-        let context = SamplingContext(decoder: decoder, cache: cache, cross: cross, executor: executor,
+        let context = SamplingContext(decoder: decoder, cache: cache, cross: cross, executor: executor, runner: passRunner,
                                       filters: logitFilters(options: options), specials: specials,
                                       initialTokens: initial,
                                       sampleLength: options.sampleLength ?? decoder.contextLength / 2,
@@ -195,6 +200,8 @@ struct SamplingContext {
     let cache: KeyValueCache
     let cross: CrossAttentionCache
     let executor: ParallelExecutor
+    /// Runs the steps instead of `decoder` when set (see `WindowDecoder.passRunner`).
+    var runner: (any DecoderPassRunner)? = nil
     let filters: [WhisperLogitFilter]
     let specials: SpecialTokens
     let initialTokens: [Int]
@@ -211,6 +218,7 @@ struct SamplingContext {
 
     /// Feeds one token to each listed slot and returns their logits, one row per slot in order.
     func step(_ tokens: [(slot: Int, token: Int)]) -> UnsafeBufferPointer<Float> {
-        decoder.decodeNext(tokens, cache: cache, cross: cross, executor: executor)
+        guard let runner else { return decoder.decodeNext(tokens, cache: cache, cross: cross, executor: executor) }
+        return runner.run(tokens.map { TextDecoder.Step(slot: $0.slot, tokens: [$0.token]) }, cache: cache, cross: cross)
     }
 }

@@ -44,6 +44,16 @@ public final class TextDecoder: @unchecked Sendable {
         self.hyperparameters = hyperparameters
     }
 
+    /// A decoder with activations of its own over `other`'s weights as prepared, copies included
+    /// (transcriptions side by side: one set of copies, kept). Makes `other`'s copies if they are not
+    /// there; `other` must not release them while this decoder is in use.
+    package init(sharingWeightsOf other: TextDecoder, executor: ParallelExecutor) {
+        other.fillWeightCopies(executor: executor)
+        weights = other.weights
+        hyperparameters = other.hyperparameters
+        weightCopies = nil
+    }
+
     /// The copied matrices of `weights`, if any.
     private let weightCopies: StreamedMatrices?
 
@@ -126,23 +136,40 @@ public final class TextDecoder: @unchecked Sendable {
     /// The largest number of tokens a slot can hold.
     public var contextLength: Int { hyperparameters.nTextCtx }
 
-    /// What the slots of a pass attend to: one window's audio, or each slot its own.
-    private enum AudioContext {
-        case shared(CrossAttentionCache)
-        case perSlot([CrossAttentionCache])
+    /// One caller's part of a pass shared with others (`decode(passes:)`): its steps, the cache
+    /// holding its slots, and the audio they attend to.
+    package struct Pass {
+        package var steps: [Step]
+        package var cache: KeyValueCache
+        package var cross: CrossAttentionCache
+
+        package init(steps: [Step], cache: KeyValueCache, cross: CrossAttentionCache) {
+            (self.steps, self.cache, self.cross) = (steps, cache, cross)
+        }
     }
 
-    /// One slot's run of consecutive rows in a forward pass.
+    /// One slot's run of consecutive rows in a forward pass, with the cache that holds the slot and
+    /// the audio it attends to.
     private struct Segment {
         var slot: Int
         var firstRow: Int
         var count: Int
+        var cache: KeyValueCache
+        var cross: CrossAttentionCache
+    }
+
+    /// One caller's rows and rows of logits in a forward pass (see `forEachRun`).
+    private struct PassRows {
+        var firstRow = 0, rows = 0
+        var firstLogit = 0, logits = 0
     }
 
     // The pass being run, as flat tables reused from call to call (no allocation per token once grown):
-    // the token of every row, the slot runs, and the row each requested row of logits comes from.
+    // the token of every row, the slot runs, the callers' rows, and the row each requested row of
+    // logits comes from.
     private var rowTokens: [Int] = []
     private var segments: [Segment] = []
+    private var passRows: [PassRows] = []
     private var logitSources: [Int] = []
 
     /// Feeds each step's tokens after those already cached in its slot and returns the logits:
@@ -150,8 +177,9 @@ public final class TextDecoder: @unchecked Sendable {
     /// The buffer is valid until the next call.
     public func decode(_ steps: [Step], cache: KeyValueCache, cross: CrossAttentionCache,
                        executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
-        prepare(steps)
-        return forward(cache: cache, cross: .shared(cross), executor: executor)
+        startPass()
+        append(steps, cache: cache) { _ in cross }
+        return forward(executor: executor)
     }
 
     /// `decode` with each slot attending to audio of its own: slot `s` to `crossBySlot[s]` (several
@@ -159,18 +187,34 @@ public final class TextDecoder: @unchecked Sendable {
     package func decode(_ steps: [Step], cache: KeyValueCache, crossBySlot: [CrossAttentionCache],
                         executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
         precondition(steps.allSatisfy { $0.slot < crossBySlot.count }, "a cross-attention cache for every slot")
-        prepare(steps)
-        return forward(cache: cache, cross: .perSlot(crossBySlot), executor: executor)
+        startPass()
+        append(steps, cache: cache) { crossBySlot[$0] }
+        return forward(executor: executor)
     }
 
-    /// The row tables of a pass over `steps`.
-    private func prepare(_ steps: [Step]) {
+    /// The passes of several callers as one (transcriptions side by side, `SharedDecoderSteps`):
+    /// the logits of each pass in order, each as `decode` would return them. Every caller's rows get
+    /// the bits they get from `decode` alone: few-row passes are multiplied together by the few-row
+    /// products, which give a row the same result in any group, and a longer pass (a prompt) alone.
+    package func decode(passes: [Pass], executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
+        startPass()
+        for pass in passes { append(pass.steps, cache: pass.cache) { _ in pass.cross } }
+        return forward(executor: executor)
+    }
+
+    private func startPass() {
         rowTokens.removeAll(keepingCapacity: true)
         segments.removeAll(keepingCapacity: true)
+        passRows.removeAll(keepingCapacity: true)
         logitSources.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds one caller's steps to the row tables.
+    private func append(_ steps: [Step], cache: KeyValueCache, cross: (Int) -> CrossAttentionCache) {
+        var pass = PassRows(firstRow: rowTokens.count, firstLogit: logitSources.count)
         for step in steps {
             let first = rowTokens.count
-            segments.append(Segment(slot: step.slot, firstRow: first, count: step.tokens.count))
+            segments.append(Segment(slot: step.slot, firstRow: first, count: step.tokens.count, cache: cache, cross: cross(step.slot)))
             rowTokens.append(contentsOf: step.tokens)
             if let rows = step.logitRows {
                 for r in rows { logitSources.append(first + r) }
@@ -178,33 +222,35 @@ public final class TextDecoder: @unchecked Sendable {
                 logitSources.append(first + step.tokens.count - 1)
             }
         }
+        pass.rows = rowTokens.count - pass.firstRow
+        pass.logits = logitSources.count - pass.firstLogit
+        passRows.append(pass)
     }
 
     /// One new token for each listed slot, the decoding loop's step: the logits of each, in order.
     /// Allocates nothing once the decoder has run a step of this size. The buffer is valid until the next call.
     public func decodeNext(_ next: [(slot: Int, token: Int)], cache: KeyValueCache, cross: CrossAttentionCache,
                            executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
-        prepareNext(next)
-        return forward(cache: cache, cross: .shared(cross), executor: executor)
+        appendNext(next, cache: cache) { _ in cross }
+        return forward(executor: executor)
     }
 
     /// `decodeNext` with slot `s` attending to `crossBySlot[s]`.
     package func decodeNext(_ next: [(slot: Int, token: Int)], cache: KeyValueCache, crossBySlot: [CrossAttentionCache],
                             executor: ParallelExecutor) -> UnsafeBufferPointer<Float> {
         precondition(next.allSatisfy { $0.slot < crossBySlot.count }, "a cross-attention cache for every slot")
-        prepareNext(next)
-        return forward(cache: cache, cross: .perSlot(crossBySlot), executor: executor)
+        appendNext(next, cache: cache) { crossBySlot[$0] }
+        return forward(executor: executor)
     }
 
-    private func prepareNext(_ next: [(slot: Int, token: Int)]) {
-        rowTokens.removeAll(keepingCapacity: true)
-        segments.removeAll(keepingCapacity: true)
-        logitSources.removeAll(keepingCapacity: true)
+    private func appendNext(_ next: [(slot: Int, token: Int)], cache: KeyValueCache, cross: (Int) -> CrossAttentionCache) {
+        startPass()
         for (row, entry) in next.enumerated() {
-            segments.append(Segment(slot: entry.slot, firstRow: row, count: 1))
+            segments.append(Segment(slot: entry.slot, firstRow: row, count: 1, cache: cache, cross: cross(entry.slot)))
             rowTokens.append(entry.token)
             logitSources.append(row)
         }
+        passRows.append(PassRows(firstRow: 0, rows: next.count, firstLogit: 0, logits: next.count))
     }
 
     /// Layers whose cross-attention queries the next pass keeps (word alignment), and what it kept.
@@ -223,31 +269,62 @@ public final class TextDecoder: @unchecked Sendable {
             captureLayers = []
             capturedQueries = [:]
         }
-        rowTokens = tokens
-        segments = [Segment(slot: 0, firstRow: 0, count: tokens.count)]
-        logitSources = []
-        _ = forward(cache: cache, cross: .shared(cross), executor: executor, lastLayer: last)
+        startPass()
+        append([Step(slot: 0, tokens: tokens, logitRows: [])], cache: cache) { _ in cross }
+        _ = forward(executor: executor, lastLayer: last)
         return capturedQueries
+    }
+
+    /// Calls `body(first, count, together)` for the runs of rows (or of logit rows) that are
+    /// multiplied as one product: a caller's pass of more than `limit` rows alone, and consecutive
+    /// passes of at most `limit` rows together (`together`: by the few-row products, whatever the
+    /// sum). With one caller this is the whole pass, multiplied as `matmul` chooses.
+    @inline(__always)
+    private func forEachRun(limit: Int, logits: Bool, _ body: (_ first: Int, _ count: Int, _ together: Bool) -> Void) {
+        var start = 0, pending = 0
+        for pass in passRows {
+            let (first, count) = logits ? (pass.firstLogit, pass.logits) : (pass.firstRow, pass.rows)
+            if count == 0 { continue }
+            if count <= limit {
+                if pending == 0 { start = first }
+                pending += count
+            } else {
+                if pending > 0 { body(start, pending, true) }
+                pending = 0
+                body(first, count, false)
+            }
+        }
+        if pending > 0 { body(start, pending, true) }
+    }
+
+    /// `out = input · weightᵀ + bias` over the pass's rows (or its logit rows), run by run.
+    private func product(_ input: UnsafeMutablePointer<Float>, _ weight: WeightMatrix, _ bias: UnsafePointer<Float>?,
+                         into out: UnsafeMutablePointer<Float>, logits: Bool = false, executor: ParallelExecutor) {
+        let k = weight.columns, m = weight.rows
+        forEachRun(limit: gemvMaxRows(weight.type), logits: logits) { first, count, together in
+            if together {
+                GEMV.multiply(input + first * k, rows: count, weight: weight, bias: bias, into: out + first * m, executor: executor)
+            } else {
+                matmul(input + first * k, rows: count, weight: weight, bias: bias, into: out + first * m, executor: executor)
+            }
+        }
     }
 
     /// The forward pass over `rowTokens` (slot runs in `segments`), logits for `logitSources`;
     /// with `lastLayer`, only through that layer's cross-attention queries (and no logits).
-    private func forward(cache: KeyValueCache, cross: AudioContext,
-                         executor: ParallelExecutor, lastLayer: Int? = nil) -> UnsafeBufferPointer<Float> {
+    private func forward(executor: ParallelExecutor, lastLayer: Int? = nil) -> UnsafeBufferPointer<Float> {
         let h = hyperparameters
         let d = h.nTextState, heads = h.nTextHead, nVocab = h.nVocab
         let totalRows = rowTokens.count
         weightCopies?.fill(executor: executor)                        // normally done by crossAttention
         ensureCapacity(rows: totalRows, logitRows: logitSources.count)
-        precondition(segments.allSatisfy { cache.lengths[$0.slot] + $0.count <= h.nTextCtx },
+        precondition(segments.allSatisfy { $0.cache.lengths[$0.slot] + $0.count <= h.nTextCtx },
                      "the decoder context holds at most nTextCtx tokens")
-        var positions = 0
-        for segment in segments { positions = max(positions, cache.lengths[segment.slot] + segment.count) }
-        cache.reserve(positions: positions)
+        for segment in segments { segment.cache.reserve(positions: segment.cache.lengths[segment.slot] + segment.count) }
 
         // Embeddings: token row + position row.
         for segment in segments {
-            let start = cache.lengths[segment.slot]
+            let start = segment.cache.lengths[segment.slot]
             for i in 0..<segment.count {
                 let row = segment.firstRow + i
                 let out = x.pointer + row * d
@@ -263,66 +340,70 @@ public final class TextDecoder: @unchecked Sendable {
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.selfAttentionNorm.gamma, beta: block.selfAttentionNorm.beta)
             let sa = block.selfAttention
-            if totalRows <= gemvMaxRows(sa.query.weight.type) {
-                // Few rows: one parallel loop for all three projections (short loops cost their hand-out).
-                GEMV.multiply(normed.pointer, rows: totalRows,
-                              .init(weight: sa.query.weight, bias: sa.query.bias, out: q.pointer),
-                              .init(weight: sa.key.weight, bias: nil, out: k.pointer),
-                              .init(weight: sa.value.weight, bias: sa.value.bias, out: v.pointer), executor: executor)
-            } else {
-                matmul(normed.pointer, rows: totalRows, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer, executor: executor)
-                matmul(normed.pointer, rows: totalRows, weight: sa.key.weight, bias: nil, into: k.pointer, executor: executor)
-                matmul(normed.pointer, rows: totalRows, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer, executor: executor)
+            forEachRun(limit: gemvMaxRows(sa.query.weight.type), logits: false) { first, count, together in
+                let input = normed.pointer + first * d, row = first * d
+                if together {
+                    // Few rows: one parallel loop for all three projections (short loops cost their hand-out).
+                    GEMV.multiply(input, rows: count,
+                                  .init(weight: sa.query.weight, bias: sa.query.bias, out: q.pointer + row),
+                                  .init(weight: sa.key.weight, bias: nil, out: k.pointer + row),
+                                  .init(weight: sa.value.weight, bias: sa.value.bias, out: v.pointer + row), executor: executor)
+                } else {
+                    matmul(input, rows: count, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer + row, executor: executor)
+                    matmul(input, rows: count, weight: sa.key.weight, bias: nil, into: k.pointer + row, executor: executor)
+                    matmul(input, rows: count, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer + row, executor: executor)
+                }
             }
             for segment in segments {
-                let n = segment.count, past = cache.lengths[segment.slot], first = segment.firstRow
-                let keys = cache.keyRows(layer: layer, slot: segment.slot)
-                let values = cache.valueRows(layer: layer, slot: segment.slot)
+                let n = segment.count, past = segment.cache.lengths[segment.slot], first = segment.firstRow
+                let keys = segment.cache.keyRows(layer: layer, slot: segment.slot)
+                let values = segment.cache.valueRows(layer: layer, slot: segment.slot)
                 (keys + past * d).update(from: k.pointer + first * d, count: n * d)
                 (values + past * d).update(from: v.pointer + first * d, count: n * d)
                 attention(query: q.pointer + first * d, queryRows: n, key: keys, value: values, keyRows: past + n,
                           width: d, heads: heads, causalOffset: past, output: attended.pointer + first * d, executor: executor,
                           scratch: attentionScratch.pointer)
             }
-            matmul(attended.pointer, rows: totalRows, weight: sa.out.weight, bias: sa.out.bias, into: projected.pointer, executor: executor)
+            product(attended.pointer, sa.out.weight, sa.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
 
-            // Cross-attention over the audio features: one window's for all slots, or each slot's own.
+            // Cross-attention over the audio features: consecutive slots attending to the same window
+            // (a window's beams) in one call.
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.crossAttentionNorm.gamma, beta: block.crossAttentionNorm.beta)
             let ca = block.crossAttention
-            matmul(normed.pointer, rows: totalRows, weight: ca.query.weight, bias: ca.query.bias, into: q.pointer, executor: executor)
+            product(normed.pointer, ca.query.weight, ca.query.bias, into: q.pointer, executor: executor)
             if captureLayers.contains(layer) {
                 capturedQueries[layer] = Array(UnsafeBufferPointer(start: q.pointer, count: totalRows * d))
             }
             if layer == lastLayer {
-                for segment in segments { cache.lengths[segment.slot] += segment.count }
+                for segment in segments { segment.cache.lengths[segment.slot] += segment.count }
                 return UnsafeBufferPointer(start: logits.pointer, count: 0)
             }
-            func attendToAudio(_ cross: CrossAttentionCache, firstRow: Int, rows: Int) {
+            var s = 0
+            while s < segments.count {
+                let cross = segments[s].cross, firstRow = segments[s].firstRow
+                var end = s + 1
+                while end < segments.count, segments[end].cross === cross { end += 1 }
+                let rows = segments[end - 1].firstRow + segments[end - 1].count - firstRow
                 attention(query: q.pointer + firstRow * d, queryRows: rows, transposedKeyBlocks: cross.keys(layer: layer),
                           halfPrecisionValues: cross.values(layer: layer), keyRows: cross.rows, width: d, heads: heads,
                           output: attended.pointer + firstRow * d, executor: executor,
                           scratch: cross.rows <= max(h.nAudioCtx, h.nTextCtx) ? attentionScratch.pointer : nil)
+                s = end
             }
-            switch cross {
-            case .shared(let window):
-                attendToAudio(window, firstRow: 0, rows: totalRows)
-            case .perSlot(let windows):
-                for segment in segments { attendToAudio(windows[segment.slot], firstRow: segment.firstRow, rows: segment.count) }
-            }
-            matmul(attended.pointer, rows: totalRows, weight: ca.out.weight, bias: ca.out.bias, into: projected.pointer, executor: executor)
+            product(attended.pointer, ca.out.weight, ca.out.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
 
             // MLP.
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.mlpNorm.gamma, beta: block.mlpNorm.beta)
-            matmul(normed.pointer, rows: totalRows, weight: block.mlpUp.weight, bias: block.mlpUp.bias, into: hidden.pointer, executor: executor)
+            product(normed.pointer, block.mlpUp.weight, block.mlpUp.bias, into: hidden.pointer, executor: executor)
             gelu(hidden.pointer, count: totalRows * 4 * d)
-            matmul(hidden.pointer, rows: totalRows, weight: block.mlpDown.weight, bias: block.mlpDown.bias, into: projected.pointer, executor: executor)
+            product(hidden.pointer, block.mlpDown.weight, block.mlpDown.bias, into: projected.pointer, executor: executor)
             addInPlace(x.pointer, projected.pointer, count: totalRows * d)
         }
-        for segment in segments { cache.lengths[segment.slot] += segment.count }
+        for segment in segments { segment.cache.lengths[segment.slot] += segment.count }
 
         // Final norm and logits, only for the rows the caller wants.
         for (i, row) in logitSources.enumerated() {
@@ -331,7 +412,7 @@ public final class TextDecoder: @unchecked Sendable {
         let outRows = logitSources.count
         layerNorm(input: logitRowsInput.pointer, output: logitRowsInput.pointer, rows: outRows, width: d,
                   gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta)
-        matmul(logitRowsInput.pointer, rows: outRows, weight: weights.tokenEmbedding, bias: nil, into: logits.pointer, executor: executor)
+        product(logitRowsInput.pointer, weights.tokenEmbedding, nil, into: logits.pointer, logits: true, executor: executor)
         return UnsafeBufferPointer(start: logits.pointer, count: outRows * nVocab)
     }
 }

@@ -14,6 +14,13 @@ public final class WhisperNetwork: @unchecked Sendable {
         decoder = TextDecoder(weights: weights.decoder, hyperparameters: hyperparameters)
     }
 
+    /// A network whose decoder reads `decoder`'s prepared weights (see `TextDecoder.init(sharingWeightsOf:executor:)`).
+    package init(weights: WhisperWeights, hyperparameters: ModelHyperparameters, sharingDecoderWeightsOf decoder: TextDecoder,
+                 executor: ParallelExecutor) throws(AllocationError) {
+        encoder = try AudioEncoder(weights: weights.encoder, hyperparameters: hyperparameters)
+        self.decoder = TextDecoder(sharingWeightsOf: decoder, executor: executor)
+    }
+
     /// Encodes one 30 s window of log-mel frames (`nMels` rows of 3000) and returns what the
     /// decoder attends to: the cross-attention keys and values of every decoder layer.
     public func encodeWindow(_ mel: UnsafeBufferPointer<Float>, executor: ParallelExecutor) throws(AllocationError) -> CrossAttentionCache {

@@ -38,13 +38,24 @@ public final class Transcriber: @unchecked Sendable {
 
     /// A transcriber whose loops run on `executor` (one thread by default; `WhisperPlatform` adds
     /// `init(model:threads:)` with its thread pool).
-    public init(model: WhisperModel, executor: ParallelExecutor = .serial) throws(AllocationError) {
+    public convenience init(model: WhisperModel, executor: ParallelExecutor = .serial) throws(AllocationError) {
+        try self.init(model: model, network: WhisperNetwork(weights: model.weights, hyperparameters: model.hyperparameters),
+                      executor: executor)
+    }
+
+    /// A transcriber over a network made for it (see `SharedDecoderSteps`).
+    package init(model: WhisperModel, network: WhisperNetwork, executor: ParallelExecutor) throws(AllocationError) {
         self.model = model
         tokenizer = model.tokenizer
-        network = try WhisperNetwork(weights: model.weights, hyperparameters: model.hyperparameters)
+        self.network = network
         self.executor = executor
         windowDecoder = try WindowDecoder(decoder: network.decoder, tokenizer: tokenizer, executor: executor)
         windowDecoder.modelPath = model.path
+    }
+
+    /// Runs this transcriber's window decoding in `runner`'s steps (transcriptions side by side).
+    package func shareDecoderSteps(_ runner: any DecoderPassRunner) {
+        windowDecoder.passRunner = runner
     }
 
     /// Transcribes 16 kHz mono samples. `onSegment` receives each segment as soon as its window is decoded.

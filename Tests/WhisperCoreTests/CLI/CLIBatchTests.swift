@@ -129,6 +129,21 @@ final class CLIBatchTests: XCTestCase {
         XCTAssertEqual(out.stdout.split(separator: "\n").map(String.init), listing(try json(dir.file("out/sub/b.json"))))
     }
 
+    /// Real speech with the real model, three files side by side (`-p 3`: their decoder passes in
+    /// shared steps) and one after another: the same listing, with beam search and fallback.
+    func testFilesSideBySidePrintWhatOneAfterAnotherPrints() throws {
+        let dir = try TemporaryDirectory("side-by-side")
+        defer { dir.remove() }
+        for name in ["jfk.wav", "speech-short.wav", "speech-long.wav"] { try dir.copy(try SharedData.sample(name), to: "in/\(name)") }
+        let model = try SharedData.model("ggml-tiny.en.bin")
+        let oneByOne = try CLIRunner.run(["-m", model, "-np", "-p", "1", "-t", "2", dir.file("in")])
+        let together = try CLIRunner.run(["-m", model, "-np", "-p", "3", "-t", "2", dir.file("in")])
+        XCTAssertEqual(oneByOne.status, 0, oneByOne.stderr)
+        XCTAssertEqual(together.status, 0, together.stderr)
+        XCTAssertTrue(oneByOne.stdout.contains("ask not what your country can do for you"), oneByOne.stdout)
+        XCTAssertEqual(together.stdout, oneByOne.stdout)
+    }
+
     func testMaxLengthSplitsStdoutAndFilesOnWords() throws {
         let reference = try batch()
         let dir = try TemporaryDirectory("maxlen")
