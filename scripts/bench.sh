@@ -7,7 +7,8 @@
 # then the matmul kernels. Each model's lines end with the machine's read rate and multiply-add
 # peak measured in the same run, the decoder's and encoder's share of them, and the decoder's
 # throughput on 8 windows at once. Last, batched against sequential transcription of a 10-minute
-# recording (scripts/batch-bench.py).
+# recording (scripts/batch-bench.py), and 50 short files one at a time against two side by side
+# (scripts/files-bench.py).
 CLI=${1:-.build/release/whisper-cli}
 SHARED=${2:-../shared}
 PYTHON=${PYTHON:-python3}
@@ -52,5 +53,7 @@ done
 # are the decoder's, "batch of 8" above.)
 [ -f Samples/minute.wav ] || sh Samples/make-samples.sh >/dev/null || echo "bench: no synthesized samples; the recording repeats jfk.wav" >&2
 RUNS=$(( RUNS < 3 ? RUNS : 3 )) "$PYTHON" scripts/batch-bench.py "$CLI" "$SHARED" "$OUT" 8 \
+    "$SHARED/models/ggml-tiny.en.bin" || exit 1
+RUNS=$(( RUNS < 3 ? RUNS : 3 )) "$PYTHON" scripts/files-bench.py "$CLI" "$SHARED" "$OUT" 2 \
     "$SHARED/models/ggml-tiny.en.bin" || exit 1
 exit 0
