@@ -138,7 +138,7 @@ struct CommandLineOptions {
         text(["-m", "--model"], "FNAME", "model path, or a model name (tiny.en, base, ...) looked up in Models/") { $0.model = $1 },
         text(["-f", "--file"], "FNAME", "input WAV file or directory (may repeat; bare arguments work too)") { $0.files.append($1) },
         int(["-t", "--threads"], "N", "threads to compute with (default: \(defaultThreads))", in: 1...maxThreads) { $0.threads = $1 },
-        int(["-p", "--processors"], "N", "files transcribed at once, each with its share of the threads (default: 1)", in: 1...maxThreads) { $0.processors = $1 },
+        int(["-p", "--processors"], "N", "files transcribed at once, their decoder steps shared (default: 1)", in: 1...maxThreads) { $0.processors = $1 },
         int(["--batch"], "N", "throughput: cut the speech (found by the VAD model, see -vm) at pauses into chunks of at most 30 s and decode N chunks at once (beam search per -bs), without previous-text context (default: 1, off)", in: 1...maxBatch) { $0.batch = $1 },
         int(["-ot", "--offset-t"], "N", "start at this offset, in milliseconds (default: 0)", in: 0...maxMilliseconds) { $0.offsetMilliseconds = $1 },
         int(["-d", "--duration"], "N", "transcribe this many milliseconds of audio (default: 0, all)", in: 0...maxMilliseconds) { $0.durationMilliseconds = $1 },
