@@ -190,8 +190,6 @@ final class BatchRunner: @unchecked Sendable {
             let group = DispatchGroup()
             for transcriber in transcribers {
                 DispatchQueue.global().async(group: group) {
-                    shared?.attach()
-                    defer { shared?.detach() }
                     while true {
                         self.lock.lock()
                         let index = self.nextToStart

@@ -158,7 +158,7 @@ public final class TextDecoder: @unchecked Sendable {
         var cross: CrossAttentionCache
     }
 
-    /// One caller's rows and rows of logits in a forward pass (see `forEachRun`).
+    /// One caller's rows and rows of logits in a forward pass (see `planRuns`).
     private struct PassRows {
         var firstRow = 0, rows = 0
         var firstLogit = 0, logits = 0
@@ -275,12 +275,22 @@ public final class TextDecoder: @unchecked Sendable {
         return capturedQueries
     }
 
-    /// Calls `body(first, count, together)` for the runs of rows (or of logit rows) that are
-    /// multiplied as one product: a caller's pass of more than `limit` rows alone, and consecutive
-    /// passes of at most `limit` rows together (`together`: by the few-row products, whatever the
-    /// sum). With one caller this is the whole pass, multiplied as `matmul` chooses.
-    @inline(__always)
-    private func forEachRun(limit: Int, logits: Bool, _ body: (_ first: Int, _ count: Int, _ together: Bool) -> Void) {
+    /// A run of rows (or of logit rows) multiplied as one product; `together`: consecutive callers'
+    /// few-row passes, multiplied by the few-row products whatever their sum.
+    private struct RowRun {
+        var first: Int
+        var count: Int
+        var together: Bool
+    }
+
+    /// The runs of the next product, reused from call to call.
+    private var rowRuns: [RowRun] = []
+
+    /// Fills `rowRuns`: a caller's pass of more than `limit` rows alone, consecutive passes of at
+    /// most `limit` rows together. With one caller this is the whole pass, multiplied as `matmul`
+    /// chooses.
+    private func planRuns(limit: Int, logits: Bool) {
+        rowRuns.removeAll(keepingCapacity: true)
         var start = 0, pending = 0
         for pass in passRows {
             let (first, count) = logits ? (pass.firstLogit, pass.logits) : (pass.firstRow, pass.rows)
@@ -289,23 +299,26 @@ public final class TextDecoder: @unchecked Sendable {
                 if pending == 0 { start = first }
                 pending += count
             } else {
-                if pending > 0 { body(start, pending, true) }
+                if pending > 0 { rowRuns.append(RowRun(first: start, count: pending, together: true)) }
                 pending = 0
-                body(first, count, false)
+                rowRuns.append(RowRun(first: first, count: count, together: false))
             }
         }
-        if pending > 0 { body(start, pending, true) }
+        if pending > 0 { rowRuns.append(RowRun(first: start, count: pending, together: true)) }
     }
 
     /// `out = input · weightᵀ + bias` over the pass's rows (or its logit rows), run by run.
     private func product(_ input: UnsafeMutablePointer<Float>, _ weight: WeightMatrix, _ bias: UnsafePointer<Float>?,
                          into out: UnsafeMutablePointer<Float>, logits: Bool = false, executor: ParallelExecutor) {
         let k = weight.columns, m = weight.rows
-        forEachRun(limit: gemvMaxRows(weight.type), logits: logits) { first, count, together in
-            if together {
-                GEMV.multiply(input + first * k, rows: count, weight: weight, bias: bias, into: out + first * m, executor: executor)
+        let limit = gemvMaxRows(weight.type)
+        planRuns(limit: limit, logits: logits)
+        for run in rowRuns {
+            let x = input + run.first * k, y = out + run.first * m
+            if run.together && run.count > limit {       // up to `limit` rows, matmul takes the few-row products itself
+                GEMV.multiply(x, rows: run.count, weight: weight, bias: bias, into: y, executor: executor)
             } else {
-                matmul(input + first * k, rows: count, weight: weight, bias: bias, into: out + first * m, executor: executor)
+                matmul(x, rows: run.count, weight: weight, bias: bias, into: y, executor: executor)
             }
         }
     }
@@ -340,18 +353,19 @@ public final class TextDecoder: @unchecked Sendable {
             layerNorm(input: x.pointer, output: normed.pointer, rows: totalRows, width: d,
                       gamma: block.selfAttentionNorm.gamma, beta: block.selfAttentionNorm.beta)
             let sa = block.selfAttention
-            forEachRun(limit: gemvMaxRows(sa.query.weight.type), logits: false) { first, count, together in
-                let input = normed.pointer + first * d, row = first * d
-                if together {
+            planRuns(limit: gemvMaxRows(sa.query.weight.type), logits: false)
+            for run in rowRuns {
+                let input = normed.pointer + run.first * d, row = run.first * d
+                if run.together {
                     // Few rows: one parallel loop for all three projections (short loops cost their hand-out).
-                    GEMV.multiply(input, rows: count,
+                    GEMV.multiply(input, rows: run.count,
                                   .init(weight: sa.query.weight, bias: sa.query.bias, out: q.pointer + row),
                                   .init(weight: sa.key.weight, bias: nil, out: k.pointer + row),
                                   .init(weight: sa.value.weight, bias: sa.value.bias, out: v.pointer + row), executor: executor)
                 } else {
-                    matmul(input, rows: count, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer + row, executor: executor)
-                    matmul(input, rows: count, weight: sa.key.weight, bias: nil, into: k.pointer + row, executor: executor)
-                    matmul(input, rows: count, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer + row, executor: executor)
+                    matmul(input, rows: run.count, weight: sa.query.weight, bias: sa.query.bias, into: q.pointer + row, executor: executor)
+                    matmul(input, rows: run.count, weight: sa.key.weight, bias: nil, into: k.pointer + row, executor: executor)
+                    matmul(input, rows: run.count, weight: sa.value.weight, bias: sa.value.bias, into: v.pointer + row, executor: executor)
                 }
             }
             for segment in segments {

@@ -16,12 +16,6 @@ package final class SharedDecoderSteps: DecoderPassRunner, @unchecked Sendable {
     private let condition = NSCondition()
     /// Window decoders between `join` and `leave`.
     private var members = 0
-    /// Threads transcribing with this decoder (between `attach` and `detach`), and those of them
-    /// whose window decoder waits in `join` for the others.
-    private var attached = 0, gathering = 0
-    /// How long a joining window decoder waits for the other attached threads' windows (a thread
-    /// may be reading a slow pipe; results do not depend on who is decoded with whom).
-    private let gatheringTime: Double
     /// Passes waiting for the next step.
     private var waiting: [Request] = []
     private var stepRunning = false
@@ -36,9 +30,8 @@ package final class SharedDecoderSteps: DecoderPassRunner, @unchecked Sendable {
     }
 
     /// A decoder of `model` (its own activations; the weights are the model's) whose steps run on
-    /// `threads` threads; a window decoder waits up to `gatheringTime` seconds for the others.
-    package init(model: WhisperModel, threads: Int, gatheringTime: Double = 2) {
-        self.gatheringTime = gatheringTime
+    /// `threads` threads.
+    package init(model: WhisperModel, threads: Int) {
         decoder = TextDecoder(weights: model.weights.decoder, hyperparameters: model.hyperparameters)
         executor = ParallelExecutor(threads: threads)
         decoder.fillWeightCopies(executor: executor)
@@ -51,31 +44,12 @@ package final class SharedDecoderSteps: DecoderPassRunner, @unchecked Sendable {
                            executor: executor)
     }
 
-    /// A thread starts transcribing with these steps (files side by side): until it detaches, a
-    /// window decoder joining waits a while for it to join too, so that the files' windows are
-    /// decoded together rather than one after the other.
-    package func attach() {
-        condition.lock()
-        attached += 1
-        condition.unlock()
-    }
-
-    package func detach() {
-        condition.lock()
-        attached -= 1
-        condition.broadcast()
-        condition.unlock()
-    }
-
+    /// A window decoder starts: steps now wait for its passes too. It does not wait for the other
+    /// files' windows to start (they may be spooling an hour of audio, or reading a slow pipe); see
+    /// the README's "Many short files" for what waiting did.
     package func join() {
         condition.lock()
-        // Not a member while gathering: the members' steps go on meanwhile.
-        gathering += 1
-        let deadline = Date(timeIntervalSinceNow: gatheringTime)
-        while members + gathering < attached, condition.wait(until: deadline) {}
-        gathering -= 1
         members += 1
-        condition.broadcast()
         condition.unlock()
     }
 

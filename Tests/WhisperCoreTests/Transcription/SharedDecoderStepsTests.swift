@@ -79,8 +79,6 @@ final class SharedDecoderStepsTests: XCTestCase {
         nonisolated(unsafe) var results = [Result<TranscriptionResult, Error>?](repeating: nil, count: names.count)
         let lock = NSLock()
         DispatchQueue.concurrentPerform(iterations: names.count) { i in
-            steps.attach()
-            defer { steps.detach() }
             var mine = options
             mine.control = controls[i]
             let result = Result { try transcribers[i].transcribe(file: paths[i], options: mine) }
