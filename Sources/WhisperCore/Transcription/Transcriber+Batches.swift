@@ -6,9 +6,11 @@ extension Transcriber {
     /// search with `options.decoding.beamSize`). Chunks do not see
     /// each other's text (no previous-text prompt). A chunk whose text looks wrong (the compression
     /// ratio and log-probability checks) is decoded again on its own at the next temperatures, as
-    /// the seek loop would; a chunk judged silent is skipped. Segment times are the chunk's offset
-    /// in the recording plus the timestamps within it; text after a chunk's last timestamp pair
-    /// becomes a segment ending with the chunk. Word timestamps are aligned per chunk;
+    /// the seek loop would; a chunk judged silent is skipped. When a chunk's text ends before its
+    /// speech does (a second or more of speech after the last timestamp), the rest of the chunk is
+    /// decoded again as a piece of its own, with the group's other rests. Segment times are the
+    /// piece's offset in the recording plus the timestamps within it; text after a piece's last
+    /// timestamp pair becomes a segment ending with the piece. Word timestamps are aligned per piece;
     /// `hallucinationSilenceThreshold` (which moves the seek loop) is not applied.
     func transcribeInBatches(samples: [Float], options: TranscriptionOptions,
                              onSegment: ((Segment) -> Void)?) throws(WhisperError) -> TranscriptionResult {
@@ -27,6 +29,7 @@ extension Transcriber {
         let speech = SpeechSegments.detect(in: clip, vad: SileroVAD(model: vadModel), parameters: vad.parameters,
                                            executor: executor)
         let chunks = SpeechChunks.chunks(of: speech, sampleCount: clip.count)
+        let speechRanges = SpeechChunks.sampleRanges(of: speech)
         timings.vad = Host.seconds() - clock
 
         networkLock?.lock()
@@ -49,15 +52,13 @@ extension Transcriber {
         var windows: [WindowRecord] = []
         var lastSpeechTimestamp = 0.0
 
-        for groupStart in stride(from: 0, to: chunks.count, by: batchSize) {
-            if options.control?.isCancelled == true { throw .cancelled }
-            options.control?.onProgress?(Double(groupStart) / Double(chunks.count))
-            let group = Array(chunks[groupStart..<min(chunks.count, groupStart + batchSize)])
+        /// Decodes pieces of the clip as windows together: one encoder pass each, one decoder for all.
+        func decodeTogether(_ ranges: [Range<Int>], firstIndex: Int) throws(WhisperError) -> [DecodedPiece] {
             var mels: [[Float]] = []
             var frames: [Int] = []
             clock = Host.seconds()
-            for chunk in group {
-                let mel = frontEnd.compute(samples: Array(clip[chunk]), executor: executor)
+            for range in ranges {
+                let mel = frontEnd.compute(samples: Array(clip[range]), executor: executor)
                 let size = min(Self.windowFrames, mel.contentFrames)
                 try WhisperError.readingAudio { () throws(AudioError) in
                     try window.withUnsafeMutableBufferPointer { (buffer) throws(AudioError) in
@@ -77,41 +78,63 @@ extension Transcriber {
             var decoding = options.decoding
             decoding.control = options.control
             var results = try windowDecoder.decodeTogether(crosses: crosses, options: decoding, language: language)
-            // The seek loop's checks; a failing chunk goes on alone at the next temperatures.
+            // The seek loop's checks; a failing piece goes on alone at the next temperatures.
             var retry = options
             retry.temperatures = Array(options.temperatures.dropFirst())
             for i in results.indices where !retry.temperatures.isEmpty && needsFallback(results[i], options: options) {
                 results[i] = try decodeWithFallback(cross: crosses[i], prompt: [], options: retry, language: language,
-                                                    windowIndex: groupStart + i)
+                                                    windowIndex: firstIndex + i)
             }
             timings.decode += Host.seconds() - clock
-            timings.windows += group.count
+            timings.windows += ranges.count
             for result in results { timings.decodedTokens += result.tokens.count + 1 }
+            return ranges.indices.map { i in
+                let cut = WindowSegmentation(tokens: results[i].tokens, specials: specials, size: frames[i],
+                                             timePrecision: timePrecision, inputStride: inputStride)
+                return DecodedPiece(range: ranges[i], frames: frames[i], cross: crosses[i], result: results[i], cut: cut,
+                                    silent: isSilent(results[i], options: options))
+            }
+        }
 
-            for (i, chunk) in group.enumerated() {
-                let result = results[i]
-                let chunkStart = baseTime + Double(chunk.lowerBound) / rate
-                let chunkEnd = baseTime + Double(chunk.upperBound) / rate
-                let record = WindowRecord(seek: chunk.lowerBound / Self.hopLength, start: chunkStart, result: result)
+        for groupStart in stride(from: 0, to: chunks.count, by: batchSize) {
+            if options.control?.isCancelled == true { throw .cancelled }
+            options.control?.onProgress?(Double(groupStart) / Double(chunks.count))
+            let group = Array(chunks[groupStart..<min(chunks.count, groupStart + batchSize)])
+            var pieces = try decodeTogether(group, firstIndex: groupStart)
+            // A chunk's text may end before its speech does (the model closed the window early):
+            // the speech after its last timestamp is decoded again as a piece of its own, as the seek
+            // loop would go on from there.
+            var rests = pieces.compactMap { untranscribedSpeech(after: $0, speech: speechRanges) }
+            while !rests.isEmpty {
+                let more = try decodeTogether(rests, firstIndex: groupStart)
+                pieces += more
+                rests = more.compactMap { untranscribedSpeech(after: $0, speech: speechRanges) }
+            }
+            pieces.sort { $0.range.lowerBound < $1.range.lowerBound }
+
+            for piece in pieces {
+                let result = piece.result
+                let chunkStart = baseTime + Double(piece.range.lowerBound) / rate
+                let chunkEnd = baseTime + Double(piece.range.upperBound) / rate
+                let record = WindowRecord(seek: piece.range.lowerBound / Self.hopLength, start: chunkStart, result: result)
                 if options.collectsSegments { windows.append(record) }
                 options.control?.onWindow?(record)
-                if isSilent(result, options: options) { continue }
+                if piece.silent { continue }
 
                 let tokens = result.tokens
-                let cut = WindowSegmentation(tokens: tokens, specials: specials, size: frames[i], timePrecision: timePrecision,
-                                             inputStride: inputStride)
-                var pieces = cut.pieces.map { (range: $0.range, start: chunkStart + $0.start, end: chunkStart + $0.end) }
+                let cut = piece.cut
+                var spans = cut.pieces.map { (range: $0.range, start: chunkStart + $0.start, end: chunkStart + $0.end) }
                 // No next window decodes the rest again: it ends with the chunk.
                 if !cut.unfinished.isEmpty {
                     let from = specials.isTimestamp(tokens[cut.unfinished.lowerBound])
                         ? chunkStart + Double(tokens[cut.unfinished.lowerBound] - specials.timestampBegin) * timePrecision : chunkStart
-                    pieces.append((range: cut.unfinished, start: from, end: chunkEnd))
+                    spans.append((range: cut.unfinished, start: from, end: chunkEnd))
                 }
-                var current = windowSegments(of: result, pieces)
+                var current = windowSegments(of: result, spans)
 
                 if options.wordTimestamps {
                     clock = Host.seconds()
-                    try alignWords(&current, cross: crosses[i], frames: frames[i], windowStart: chunkStart,
+                    try alignWords(&current, cross: piece.cross, frames: piece.frames, windowStart: chunkStart,
                                    lastSpeechTimestamp: lastSpeechTimestamp, options: options, language: language)
                     if let lastWordEnd = WordTimestamps.end(of: current) { lastSpeechTimestamp = lastWordEnd }
                     timings.alignment += Host.seconds() - clock
@@ -128,4 +151,26 @@ extension Transcriber {
         options.control?.onProgress?(1)
         return TranscriptionResult(segments: segments, windows: windows, language: language, timings: timings)
     }
+
+    /// The speech a piece's text did not reach: after its last timestamp (see `SpeechChunks.rest`) —
+    /// where the seek loop would go on when the tokens end with a segment's closing timestamp and
+    /// nothing, or with a new segment's opening timestamp and no text; nil when text after the last
+    /// complete segment runs to the piece's end, or the piece was judged silent.
+    func untranscribedSpeech(after piece: DecodedPiece, speech: [Range<Int>]) -> Range<Int>? {
+        let tokens = piece.result.tokens, specials = tokenizer.specialTokens
+        guard !piece.silent, piece.cut.unfinished.allSatisfy({ specials.isTimestamp(tokens[$0]) }),
+              let end = piece.cut.pieces.last?.end else { return nil }
+        return SpeechChunks.rest(of: piece.range, after: piece.range.lowerBound + Int(end * Double(Self.sampleRate)),
+                                 speech: speech)
+    }
+}
+
+/// A piece of the recording (a chunk, or the rest of one) decoded as one window by batched transcription.
+struct DecodedPiece {
+    var range: Range<Int>
+    var frames: Int
+    var cross: CrossAttentionCache
+    var result: DecodingResult
+    var cut: WindowSegmentation
+    var silent: Bool
 }

@@ -36,4 +36,30 @@ public enum SpeechChunks {
         if let open = current { chunks.append(open) }
         return chunks
     }
+
+    /// The segments as sample ranges (16 kHz), in order.
+    package static func sampleRanges(of segments: [SpeechSegment]) -> [Range<Int>] {
+        segments.map {
+            let start = SpeechSegments.samples(centiseconds: $0.startCentiseconds)
+            return start..<max(start, SpeechSegments.samples(centiseconds: $0.endCentiseconds))
+        }
+    }
+
+    /// What is left of `chunk` to transcribe when its text ended at sample `decodedEnd`: from the
+    /// first speech segment that starts there or later to the chunk's end, if the speech in it lasts
+    /// at least `minimumSpeech` seconds (less is too little to decode alone: a window of a breath or
+    /// a click invites an invented sentence); nil otherwise, and when it would not start after the
+    /// chunk's own start (so that each rest is shorter than what it is left of).
+    package static func rest(of chunk: Range<Int>, after decodedEnd: Int, speech: [Range<Int>],
+                             minimumSpeech: Double = 1) -> Range<Int>? {
+        var start: Int?
+        var speechSamples = 0
+        for segment in speech where segment.lowerBound >= decodedEnd && segment.lowerBound < chunk.upperBound {
+            if start == nil { start = segment.lowerBound }
+            speechSamples += min(segment.upperBound, chunk.upperBound) - segment.lowerBound
+        }
+        guard let from = start, from > chunk.lowerBound,
+              Double(speechSamples) >= minimumSpeech * Double(SileroVADModel.sampleRate) else { return nil }
+        return from..<chunk.upperBound
+    }
 }

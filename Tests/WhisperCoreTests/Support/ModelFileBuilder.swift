@@ -89,7 +89,7 @@ struct ModelFileBuilder {
 
 enum TemporaryFiles {
     static func directory() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("whisper-tests-\(UUID().uuidString)")
+        let dir = TestScratch.path("files")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -5,7 +5,7 @@ import XCTest
 /// Results are cached per test process in a temporary directory.
 enum PythonReference {
     private static let cacheDirectory: URL = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("whisper-reference-\(getpid())")
+        let dir = TestScratch.root.appendingPathComponent("reference")
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }()

@@ -1,12 +1,12 @@
 import Foundation
 
-/// A fresh folder under the system's temporary directory, for tests that write files.
+/// A fresh folder in the tests' scratch folder (`TestScratch`), for tests that write files.
 final class TemporaryDirectory {
     let url: URL
     var path: String { url.path }
 
     init(_ label: String = "test") throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("whisper-\(label)-\(UUID().uuidString)")
+        url = TestScratch.path(label)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 

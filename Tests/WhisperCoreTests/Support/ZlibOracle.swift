@@ -102,8 +102,7 @@ enum ZlibOracle {
             withUnsafeBytes(of: UInt32(input.count).littleEndian) { file.append(contentsOf: $0) }
             file.append(contentsOf: input)
         }
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("zlib-oracle-\(getpid())-\(UUID().uuidString).bin")
+        let path = TestScratch.path("zlib-oracle", suffix: ".bin")
         try Data(file).write(to: path)
         defer { try? FileManager.default.removeItem(at: path) }
 

@@ -39,6 +39,26 @@ final class BatchedTranscriptionTests: XCTestCase {
         XCTAssertEqual(SpeechChunks.chunks(of: [], sampleCount: 100), [])
     }
 
+    func testRestOfAChunkStartsAtTheFirstSpeechAfterItsTextEnded() {
+        let s = 16000
+        let speech = SpeechChunks.sampleRanges(of: [segment(0, 6), segment(6.5, 12), segment(13, 20), segment(21, 28)])
+        let chunk = 0..<(28 * s)
+        // Text ended at 12.03 s: the rest is 13 … 28 s (14 s of speech).
+        XCTAssertEqual(SpeechChunks.rest(of: chunk, after: 12 * s + 480, speech: speech), (13 * s)..<(28 * s))
+        // Text ended inside the segment 13 … 20: the rest starts with the next one.
+        XCTAssertEqual(SpeechChunks.rest(of: chunk, after: 15 * s, speech: speech), (21 * s)..<(28 * s))
+        // Text reached the last segment: nothing is left.
+        XCTAssertNil(SpeechChunks.rest(of: chunk, after: 22 * s, speech: speech))
+        // Less than a second of speech after the text is not decoded alone.
+        let short = SpeechChunks.sampleRanges(of: [segment(0, 10), segment(11, 11.8)])
+        XCTAssertNil(SpeechChunks.rest(of: 0..<(12 * s), after: 10 * s, speech: short))
+        XCTAssertEqual(SpeechChunks.rest(of: 0..<(12 * s), after: 10 * s, speech: short, minimumSpeech: 0.5), (11 * s)..<(12 * s))
+        // Speech past the chunk's end counts only up to it; a rest never starts at the chunk's start.
+        XCTAssertNil(SpeechChunks.rest(of: 0..<(21 * s + s / 2), after: 20 * s, speech: speech))
+        XCTAssertNil(SpeechChunks.rest(of: chunk, after: 0, speech: speech))
+        XCTAssertEqual(SpeechChunks.rest(of: (13 * s)..<(25 * s), after: 13 * s + 1, speech: speech), (21 * s)..<(25 * s))
+    }
+
     // MARK: Windows decoded together
 
     /// Three windows of real speech decoded together, in one batch and in batches of one, and each on
@@ -85,6 +105,28 @@ final class BatchedTranscriptionTests: XCTestCase {
         options.batchSize = size
         options.vad = VADOptions(modelPath: try SharedData.model("silero-v6.2.0-ggml.bin"))
         return options
+    }
+
+    /// speech-long.wav from 20 s to 49 s is one chunk, and tiny.en's text for it stops at its timestamp
+    /// 25.07 s, before the last sentence (25.6 … 29 s): that sentence is decoded as the chunk's rest,
+    /// greedily and by beam search (without it, it was lost).
+    func testSpeechAfterAChunksLastTimestampIsDecodedAsItsRest() throws {
+        let transcriber = try Transcriber(model: try WhisperModel(path: try SharedData.model("ggml-tiny.en.bin")),
+                                          threads: 2)
+        let speech = try AudioLoader.loadMono16k(path: try SharedData.sample("speech-long.wav"))
+        let clip = Array(speech[(20 * 16000)..<(49 * 16000)])
+        for beamSize in [1, 5] {
+            var options = try batched(8)
+            options.decoding.beamSize = beamSize
+            let result = try transcriber.transcribe(samples: clip, options: options)
+            XCTAssertEqual(result.windows.count, 2, "beam \(beamSize): the chunk and its rest")
+            XCTAssertEqual(result.windows.last?.start ?? 0, 25.6, accuracy: 0.1)
+            let last = try XCTUnwrap(result.segments.last)
+            XCTAssertTrue(last.text.contains("folder"), "beam \(beamSize): \(last.text)")
+            XCTAssertGreaterThanOrEqual(last.start, 25.5)
+            XCTAssertLessThanOrEqual(last.end, 29.01)
+            XCTAssertTrue(result.segments.dropLast().allSatisfy { $0.end <= last.start }, "in order")
+        }
     }
 
     /// jfk.wav, 31 s of silence, speech-short.wav, silence, jfk.wav: a chunk for each, on the recording's

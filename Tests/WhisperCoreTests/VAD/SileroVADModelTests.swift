@@ -232,7 +232,7 @@ final class SileroVADModelTests: XCTestCase {
     }
 
     func testDefaultLocationWithoutModel() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vad-cwd-\(UUID().uuidString)")
+        let directory = TestScratch.path("vad-cwd")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let previous = FileManager.default.currentDirectoryPath
         _ = FileManager.default.changeCurrentDirectoryPath(directory.path)

@@ -75,7 +75,7 @@ final class VADCLITests: XCTestCase {
 
     /// Without -vm, whisper-cli looks for Models/ggml-silero-v6.2.0.bin and says so when it is absent.
     func testDefaultModelLocation() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vad-cli-\(UUID().uuidString)")
+        let directory = TestScratch.path("vad-cli")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("Models"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let binary = try CLIRunner.binary()
@@ -165,7 +165,7 @@ final class VADCLITests: XCTestCase {
         // The reference decoder on the speech packed from whisper.cpp's segments.
         let audio = try AudioLoader.loadMono16k(path: jfk)
         let timeline = SpeechTimeline(samples: audio, segments: try SileroVADParityTests.referenceSegments("jfk"))
-        let packedPath = FileManager.default.temporaryDirectory.appendingPathComponent("jfk-packed-\(getpid()).wav").path
+        let packedPath = TestScratch.path("jfk-packed", suffix: ".wav").path
         try Self.writeWAV(timeline.samples, to: packedPath)
         defer { try? FileManager.default.removeItem(atPath: packedPath) }
         let jsonPath = packedPath + ".json"

@@ -88,8 +88,7 @@ struct VADModelFileBuilder {
 
     /// Writes `bytes` to a fresh temporary file and returns its path.
     static func write(_ bytes: [UInt8], name: String = "vad") throws -> String {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(name)-\(getpid())-\(UUID().uuidString).bin")
+        let url = TestScratch.path(name, suffix: ".bin")
         try Data(bytes).write(to: url)
         return url.path
     }
