@@ -4,7 +4,8 @@
 /// window is encoded the decoder gives back its weight copies, and once the encoder is done it
 /// hands its activations and its weights' pages back (`AudioEncoder.encode`); the decoder's
 /// copies are made again with the window's cross-attention keys and values. A caller asks for
-/// "this window, encoded" and never manages the pages itself.
+/// "this window, encoded" and never manages the pages itself. (Batched transcription keeps both
+/// resident from one group of windows to the next: `encodeWindows`.)
 public final class WhisperNetwork: @unchecked Sendable {
     public let encoder: AudioEncoder
     public let decoder: TextDecoder
@@ -29,15 +30,15 @@ public final class WhisperNetwork: @unchecked Sendable {
         return try decoder.crossAttention(features: features, executor: executor)
     }
 
-    /// Encodes several windows one after the other (batched transcription): the encoder keeps its
-    /// pages and the decoder's weight copies are made once, after the last window, instead of
-    /// going and coming back for each.
+    /// Encodes several windows one after the other (batched transcription, which trades memory for
+    /// throughput): the encoder keeps its pages and the decoder its weight copies, from one group of
+    /// windows to the next, instead of giving them back and making them again for each group (the
+    /// group's cross-attention caches are the larger share of its memory anyway).
     package func encodeWindows(_ mels: [[Float]], executor: ParallelExecutor) throws(AllocationError) -> [CrossAttentionCache] {
-        decoder.releaseWeightCopies()
         var caches: [CrossAttentionCache] = []
-        for (i, mel) in mels.enumerated() {
+        for mel in mels {
             let features = mel.withUnsafeBufferPointer {
-                encoder.encode(mel: $0.baseAddress!, executor: executor, releasingPages: i == mels.count - 1)
+                encoder.encode(mel: $0.baseAddress!, executor: executor, releasingPages: false)
             }
             caches.append(try decoder.crossAttentionOnly(features: features, executor: executor))
         }
