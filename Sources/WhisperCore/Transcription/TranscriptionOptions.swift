@@ -44,7 +44,9 @@ public struct TranscriptionOptions: Sendable, Equatable {
     /// finds (`vad`, or its default model location when nil) is cut at pauses into chunks of at most
     /// 30 s, and this many chunks are decoded together (greedily, or by beam search with
     /// `decoding.beamSize`), without previous-text prompts (`conditionOnPreviousText` and
-    /// `initialPrompt` do not apply; the temperature fallback does, chunk by chunk). Faster on many
+    /// `initialPrompt` do not apply; the temperature fallback does, chunk by chunk; speech after a
+    /// chunk's last timestamp is decoded again as the chunk's rest, as the seek loop would go on
+    /// from there). Faster on many
     /// windows; sequential transcription (1) keeps the text's context from window to window, which
     /// long monologues and consistent spelling gain from.
     public var batchSize = 1
