@@ -43,7 +43,9 @@ for label, flags in (("no limit", []), ("128 MiB limit", ["--js-flags=--wasm-max
     shot = os.path.join(out, "browser-" + ("limited" if flags else "default") + ".png")
     command = [browser, "--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
                "--remote-debugging-port=0", *flags, url]
-    chromium = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Chromium's own scratch folders (org.chromium.Chromium.*) go inside the profile, removed with it.
+    environment = {**os.environ, "TMPDIR": profile}
+    chromium = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=environment)
     finished = done.wait(600)
     chromium.terminate(); chromium.wait()
     if finished:
@@ -53,7 +55,7 @@ for label, flags in (("no limit", []), ("128 MiB limit", ["--js-flags=--wasm-max
         replay = url.split("?")[0] + "?replay=" + urllib.parse.quote(json.dumps(shown))
         subprocess.run([browser, "--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
                         f"--screenshot={shot}", "--window-size=1000,700", replay],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, env=environment)
     shutil.rmtree(profile, ignore_errors=True)
     if not finished:
         print(f"browser-check: FAIL: {label}: no result from the page within 600 s"); status = 1; continue
