@@ -151,35 +151,47 @@ public final class SileroVAD {
 
     /// The speech probability of every `windowSize`-sample window of `samples` (the last one padded
     /// with zeros), starting from a fresh state: `⌈samples.count / windowSize⌉` values.
+    ///
+    /// Batches of windows in turn: while one thread runs a batch's recurrence, in order, the others
+    /// compute the next batch's input gates, piece by piece (two gate buffers, used alternately).
     public func probabilities(of samples: [Float], executor: ParallelExecutor = .serial) -> [Float] {
         reset()
         let w = h.windowSize
         let windowCount = (samples.count + w - 1) / w
         var probabilities = [Float](repeating: 0, count: windowCount)
         let batch = Self.piece * Self.piecesPerBatch
+        let batches = (windowCount + batch - 1) / batch
         let gateCount = h.gateCount
-        let allGates = UnsafeMutablePointer<Float>.allocate(capacity: batch * gateCount)
-        defer { allGates.deallocate() }
+        let gateBuffers = UnsafeMutablePointer<Float>.allocate(capacity: 2 * batch * gateCount)
+        defer { gateBuffers.deallocate() }
         let workspaces = (0..<Self.piecesPerBatch).map { _ in VADWorkspace(h) }
+        func windows(in b: Int) -> Range<Int> { (b * batch)..<min(windowCount, (b + 1) * batch) }
+        func pieces(in b: Int) -> Int { b < batches ? (windows(in: b).count + Self.piece - 1) / Self.piece : 0 }
+        func gates(of b: Int) -> UnsafeMutablePointer<Float> { gateBuffers + (b % 2) * batch * gateCount }
 
         samples.withUnsafeBufferPointer { audio in
-            var first = 0
-            while first < windowCount {
-                let count = min(batch, windowCount - first)
-                let pieces = (count + Self.piece - 1) / Self.piece
-                // The state-independent part, piece by piece (each piece has its own workspace).
-                executor.forEach(pieces) { p in
-                    for j in (p * Self.piece)..<min(count, (p + 1) * Self.piece) {
-                        let start = (first + j) * w
+            probabilities.withUnsafeMutableBufferPointer { out in
+                /// The state-independent part of piece `p` of batch `b` (each piece has its own workspace).
+                func computeGates(batch b: Int, piece p: Int) {
+                    let range = windows(in: b)
+                    for j in (p * Self.piece)..<min(range.count, (p + 1) * Self.piece) {
+                        let start = (range.lowerBound + j) * w
                         let window = UnsafeBufferPointer(rebasing: audio[start..<min(start + w, audio.count)])
-                        self.inputGates(window: window, workspace: workspaces[p], into: allGates + j * gateCount)
+                        self.inputGates(window: window, workspace: workspaces[p], into: gates(of: b) + j * gateCount)
                     }
                 }
-                // The recurrence, in order.
-                for j in 0..<count {
-                    probabilities[first + j] = step(inputGates: allGates + j * gateCount)
+                executor.forEach(pieces(in: 0)) { p in computeGates(batch: 0, piece: p) }
+                for b in 0..<batches {
+                    // Piece 0 is batch b's recurrence (claimed first); the rest are batch b + 1's pieces.
+                    executor.forEach(1 + pieces(in: b + 1)) { i in
+                        if i == 0 {
+                            let range = windows(in: b)
+                            for j in range.indices { out[j] = self.step(inputGates: gates(of: b) + (j - range.lowerBound) * gateCount) }
+                        } else {
+                            computeGates(batch: b + 1, piece: i - 1)
+                        }
+                    }
                 }
-                first += count
             }
         }
         return probabilities
