@@ -53,7 +53,7 @@ extension Transcriber {
         var lastSpeechTimestamp = 0.0
 
         /// Decodes pieces of the clip as windows together: one encoder pass each, one decoder for all.
-        func decodeTogether(_ ranges: [Range<Int>], firstIndex: Int) throws(WhisperError) -> [DecodedPiece] {
+        func decodePieces(_ ranges: [Range<Int>], firstIndex: Int) throws(WhisperError) -> [DecodedPiece] {
             var mels: [[Float]] = []
             var frames: [Int] = []
             clock = Host.seconds()
@@ -100,13 +100,13 @@ extension Transcriber {
             if options.control?.isCancelled == true { throw .cancelled }
             options.control?.onProgress?(Double(groupStart) / Double(chunks.count))
             let group = Array(chunks[groupStart..<min(chunks.count, groupStart + batchSize)])
-            var pieces = try decodeTogether(group, firstIndex: groupStart)
+            var pieces = try decodePieces(group, firstIndex: groupStart)
             // A chunk's text may end before its speech does (the model closed the window early):
             // the speech after its last timestamp is decoded again as a piece of its own, as the seek
             // loop would go on from there.
             var rests = pieces.compactMap { untranscribedSpeech(after: $0, speech: speechRanges) }
             while !rests.isEmpty {
-                let more = try decodeTogether(rests, firstIndex: groupStart)
+                let more = try decodePieces(rests, firstIndex: groupStart)
                 pieces += more
                 rests = more.compactMap { untranscribedSpeech(after: $0, speech: speechRanges) }
             }

@@ -14,11 +14,11 @@ public enum SpeechChunks {
         let longest = max(1, Int(maxDuration * Double(SileroVADModel.sampleRate)))
         var chunks: [Range<Int>] = []
         var current: Range<Int>?
-        for segment in segments {
+        for segment in sampleRanges(of: segments) {
             // Padded segments may overlap: no audio goes to two chunks.
             let previousEnd = current?.upperBound ?? chunks.last?.upperBound ?? 0
-            let start = min(max(previousEnd, SpeechSegments.samples(centiseconds: segment.startCentiseconds)), sampleCount)
-            let end = min(max(start, SpeechSegments.samples(centiseconds: segment.endCentiseconds)), sampleCount)
+            let start = min(max(previousEnd, segment.lowerBound), sampleCount)
+            let end = min(max(start, segment.upperBound), sampleCount)
             guard end > start else { continue }
             if let open = current, end - open.lowerBound <= longest {
                 current = open.lowerBound..<end
