@@ -157,13 +157,54 @@ package struct HalfPanels: OutputPanels, @unchecked Sendable {
         return (s0, s1, s2, s3)
     }
 
-    /// Each weight strip widened once for all five rows. The panel is taken 32 inputs (4 KB) at a
-    /// time and, within them, one `KernelStrip` of outputs at a time: five accumulators stay in
-    /// registers (all twenty vectors of 16 at once would spill on AVX2), and the 4 KB stay in L1 for
-    /// the strips after the first (chunks of 16 inputs ran as fast, of 128 or all inputs 25–40 %
-    /// slower: `bench --matmul -t 1`, Zen 2).
+    /// Each weight widened once for all five rows.
     @inline(__always)
     func timesFiveRows(_ j: Int, _ x: UnsafePointer<Float>, into sums: inout FiveRowSums) {
+        #if AVX512
+        sums.withUnsafeMutableFloats { timesFiveRowsWhole(j, x, into: $0) }
+        #else
+        timesFiveRowsInStrips(j, x, into: &sums)
+        #endif
+    }
+
+    /// With AVX-512's 32 registers, the twenty accumulators of the whole panel (five rows × 64
+    /// outputs) stay in registers for all the inputs: the panel is read once, front to back, as the
+    /// one-row product reads it (in strips, each 4 KB of it was read as two interleaved halves, which
+    /// kept the loads waiting on memory). Each output's multiply-adds are the strips' own, in order.
+    @inline(never)
+    private func timesFiveRowsWhole(_ j: Int, _ x: UnsafePointer<Float>, into t: UnsafeMutablePointer<Float>) {
+        let w = panel(j), k = columns
+        let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
+        var a0 = SIMD16<Float>(), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0
+        var c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0
+        for p in 0..<k {
+            let v = UnsafeRawPointer(w + p * Self.width)
+            let w0 = HalfPrecision.loadFloats(v), w1 = HalfPrecision.loadFloats(v + 32)
+            let w2 = HalfPrecision.loadFloats(v + 64), w3 = HalfPrecision.loadFloats(v + 96)
+            var r = SIMD16<Float>(repeating: x0[p])
+            a0 = a0.multiplyAdd(w0, r); a1 = a1.multiplyAdd(w1, r); a2 = a2.multiplyAdd(w2, r); a3 = a3.multiplyAdd(w3, r)
+            r = SIMD16<Float>(repeating: x1[p])
+            b0 = b0.multiplyAdd(w0, r); b1 = b1.multiplyAdd(w1, r); b2 = b2.multiplyAdd(w2, r); b3 = b3.multiplyAdd(w3, r)
+            r = SIMD16<Float>(repeating: x2[p])
+            c0 = c0.multiplyAdd(w0, r); c1 = c1.multiplyAdd(w1, r); c2 = c2.multiplyAdd(w2, r); c3 = c3.multiplyAdd(w3, r)
+            r = SIMD16<Float>(repeating: x3[p])
+            d0 = d0.multiplyAdd(w0, r); d1 = d1.multiplyAdd(w1, r); d2 = d2.multiplyAdd(w2, r); d3 = d3.multiplyAdd(w3, r)
+            r = SIMD16<Float>(repeating: x4[p])
+            e0 = e0.multiplyAdd(w0, r); e1 = e1.multiplyAdd(w1, r); e2 = e2.multiplyAdd(w2, r); e3 = e3.multiplyAdd(w3, r)
+        }
+        SIMDMemory.store(a0, t); SIMDMemory.store(a1, t + 16); SIMDMemory.store(a2, t + 32); SIMDMemory.store(a3, t + 48)
+        SIMDMemory.store(b0, t + 64); SIMDMemory.store(b1, t + 80); SIMDMemory.store(b2, t + 96); SIMDMemory.store(b3, t + 112)
+        SIMDMemory.store(c0, t + 128); SIMDMemory.store(c1, t + 144); SIMDMemory.store(c2, t + 160); SIMDMemory.store(c3, t + 176)
+        SIMDMemory.store(d0, t + 192); SIMDMemory.store(d1, t + 208); SIMDMemory.store(d2, t + 224); SIMDMemory.store(d3, t + 240)
+        SIMDMemory.store(e0, t + 256); SIMDMemory.store(e1, t + 272); SIMDMemory.store(e2, t + 288); SIMDMemory.store(e3, t + 304)
+    }
+
+    /// The panel taken 32 inputs (4 KB) at a time and, within them, one `KernelStrip` of outputs at a
+    /// time: five accumulators stay in registers (all twenty vectors of 16 at once would spill on
+    /// AVX2), and the 4 KB stay in L1 for the strips after the first (chunks of 16 inputs ran as
+    /// fast, of 128 or all inputs 25–40 % slower: `bench --matmul -t 1`, Zen 2).
+    @inline(__always)
+    private func timesFiveRowsInStrips(_ j: Int, _ x: UnsafePointer<Float>, into sums: inout FiveRowSums) {
         let w = panel(j), k = columns
         let (x0, x1, x2, x3, x4) = (x, x + k, x + 2 * k, x + 3 * k, x + 4 * k)
         sums.withUnsafeMutableFloats { t in
