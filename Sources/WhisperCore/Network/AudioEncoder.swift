@@ -10,14 +10,18 @@ public final class AudioEncoder: @unchecked Sendable {
     /// Mel frames in one window (30 s at 100 frames per second).
     public static let windowFrames = WhisperAudio.framesPerWindow
 
+    /// The two convolutions' weights, packed once (they run every window).
+    private let conv1: ConvolutionWeights, conv2: ConvolutionWeights
+
     // Activations, allocated once. Buffers are shared where lifetimes do not overlap (peak memory):
     // `hidden` also holds the first convolution's output, `normed` the attention output, and `q`
-    // each sub-layer's projection before it is added to the residual stream.
-    private let melByTime: FloatBuffer      // [3000][nMels]
+    // each sub-layer's projection before it is added to the residual stream. The convolutions'
+    // inputs have a row of zeros before and after (their padding), read in place.
+    private let melByTime: FloatBuffer      // [1 + 3000 + 1][nMels]
     private let x: FloatBuffer              // [ctx][d] — the residual stream
     private let normed: FloatBuffer         // [ctx][d]
     private let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer
-    private let hidden: FloatBuffer         // [ctx][4d], or [3000][d] after conv1
+    private let hidden: FloatBuffer         // [ctx][4d], or [1 + 3000 + 1][d] after conv1
 
     /// Throws `AllocationError` with the bytes needed when the activations cannot fit in memory.
     package init(weights: EncoderWeights, hyperparameters h: ModelHyperparameters) throws(AllocationError) {
@@ -25,13 +29,15 @@ public final class AudioEncoder: @unchecked Sendable {
         self.hyperparameters = h
         let d = h.nAudioState, ctx = h.nAudioCtx
         let purpose = "the audio encoder's activations (\(ctx) positions × \(d) values)"
-        melByTime = try FloatBuffer(count: Self.windowFrames * h.nMels, purpose: purpose)
+        conv1 = try ConvolutionWeights(weights.conv1.weight, inputChannels: h.nMels)
+        conv2 = try ConvolutionWeights(weights.conv2.weight, inputChannels: d)
+        melByTime = try FloatBuffer(count: (Self.windowFrames + 2) * h.nMels, purpose: purpose)
         x = try FloatBuffer(count: Self.windowFrames / 2 * d, purpose: purpose)
         normed = try FloatBuffer(count: ctx * d, purpose: purpose)
         q = try FloatBuffer(count: ctx * d, purpose: purpose)
         k = try FloatBuffer(count: ctx * d, purpose: purpose)
         v = try FloatBuffer(count: ctx * d, purpose: purpose)
-        hidden = try FloatBuffer(count: max(ctx * 4 * d, Self.windowFrames * d), purpose: purpose)
+        hidden = try FloatBuffer(count: max(ctx * 4 * d, (Self.windowFrames + 2) * d), purpose: purpose)
     }
 
     /// Encodes one window. `mel` is `[nMels][3000]` row-major (as `LogMelSpectrogram` lays it out);
@@ -43,15 +49,20 @@ public final class AudioEncoder: @unchecked Sendable {
         let d = h.nAudioState, ctx = h.nAudioCtx, nMels = h.nMels
         let frames = Self.windowFrames
 
-        // The convolutions read time-major input.
+        // The convolutions read time-major input, between rows of zeros.
+        melByTime.pointer.update(repeating: 0, count: nMels)
+        (melByTime.pointer + (frames + 1) * nMels).update(repeating: 0, count: nMels)
+        let melRows = melByTime.pointer + nMels
         for m in 0..<nMels {
-            for t in 0..<frames { melByTime[t * nMels + m] = mel[m * frames + t] }
+            for t in 0..<frames { melRows[t * nMels + m] = mel[m * frames + t] }
         }
-        conv1d(input: melByTime.pointer, frames: frames, inputChannels: nMels, weight: weights.conv1.weight,
-               bias: weights.conv1.bias!, stride: 1, output: hidden.pointer, executor: executor)
-        gelu(hidden.pointer, count: frames * d, executor: executor)
-        conv1d(input: hidden.pointer, frames: frames, inputChannels: d, weight: weights.conv2.weight,
-               bias: weights.conv2.bias!, stride: 2, output: x.pointer, executor: executor)
+        hidden.pointer.update(repeating: 0, count: d)
+        (hidden.pointer + (frames + 1) * d).update(repeating: 0, count: d)
+        conv1d(padded: melByTime.pointer, frames: frames, weights: conv1, bias: weights.conv1.bias!, stride: 1,
+               output: hidden.pointer + d, executor: executor)
+        gelu(hidden.pointer + d, count: frames * d, executor: executor)
+        conv1d(padded: hidden.pointer, frames: frames, weights: conv2, bias: weights.conv2.bias!, stride: 2,
+               output: x.pointer, executor: executor)
         gelu(x.pointer, count: frames / 2 * d, executor: executor)
         // Only the first nAudioCtx frames go on (all 1500 for the published models).
         addInPlace(x.pointer, weights.positionalEmbedding, count: ctx * d)
@@ -78,10 +89,10 @@ public final class AudioEncoder: @unchecked Sendable {
             addInPlace(x.pointer, q.pointer, count: ctx * d)
         }
 
-        var features = [Float](repeating: 0, count: ctx * d)
-        features.withUnsafeMutableBufferPointer { out in
+        let features = [Float](unsafeUninitializedCapacity: ctx * d) { out, count in
             layerNorm(input: x.pointer, output: out.baseAddress!, rows: ctx, width: d,
-                      gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta)
+                      gamma: weights.finalNorm.gamma, beta: weights.finalNorm.beta, executor: executor)
+            count = ctx * d
         }
         // The activations are dead until the next window, and the weights unused until then: their
         // pages (22 MB and 15 MB for tiny f16) go back to the system while the decoder runs, which

@@ -133,8 +133,9 @@ public final class CrossAttentionCache: @unchecked Sendable {
         guard let keys = MemoryBudget.product([keyCount, layers]), let values = MemoryBudget.product([rows, width, layers]) else {
             throw AllocationError(bytes: nil, purpose: purpose, physicalMemory: MemoryBudget.physicalMemory)
         }
-        keyStorage = try FloatBuffer(count: keys, purpose: purpose, streamed: true)
-        valueStorage = try HalfBuffer(count: values, purpose: purpose, streamed: true)
+        // Not zeroed: `storeKeys` and `storeValues` write every value, the key blocks' padding included.
+        keyStorage = try FloatBuffer(count: keys, purpose: purpose, zeroed: false, streamed: true)
+        valueStorage = try HalfBuffer(count: values, purpose: purpose, zeroed: false, streamed: true)
     }
 
     /// Bytes of keys and values over all layers: what every decoding step reads.

@@ -95,7 +95,7 @@ public final class TextDecoder: @unchecked Sendable {
         let d = hyperparameters.nTextState
         let rows = features.count / d
         let cache = try CrossAttentionCache(layers: weights.blocks.count, rows: rows, width: d)
-        let projected = try FloatBuffer(count: rows * d, purpose: "one layer's cross-attention keys (\(rows) × \(d) floats)")
+        let projected = try FloatBuffer(count: rows * d, purpose: "one layer's cross-attention keys (\(rows) × \(d) floats)", zeroed: false)
         features.withUnsafeBufferPointer { f in
             for (i, block) in weights.blocks.enumerated() {
                 let a = block.crossAttention

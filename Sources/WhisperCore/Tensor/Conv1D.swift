@@ -3,49 +3,81 @@ package func conv1dOutputFrames(frames: Int, stride: Int) -> Int {
     frames > 0 ? (frames - 1) / stride + 1 : 0
 }
 
+/// A kernel-3 convolution's weights (`cOut` rows by `3·cIn` columns, column `c·3 + k`: whisper.cpp's
+/// tensor of shape [3, cIn, cOut], any storage type) packed for `conv1d` with their columns reordered
+/// to `k·cIn + c`, so that the 3·cIn inputs of output frame `t` are the contiguous rows
+/// `stride·t − 1 ... stride·t + 1` of a zero-padded input and the GEMM reads them in place (no
+/// im2col matrix). Made once: the encoder's two convolutions run every window.
+package final class ConvolutionWeights: @unchecked Sendable {
+    package let inputChannels: Int
+    package let outputChannels: Int
+    let panels: PackedWeightPanels
+    private let storage: FloatBuffer
+
+    package init(_ weight: WeightMatrix, inputChannels cIn: Int) throws(AllocationError) {
+        precondition(weight.columns == 3 * cIn, "conv1d weight must have 3·inputChannels columns")
+        inputChannels = cIn
+        outputChannels = weight.rows
+        let depth = 3 * cIn, width = PackedWeightPanels.width
+        let panelCount = (weight.rows + width - 1) / width
+        storage = try FloatBuffer(count: PackedWeightPanels.floats(depth: depth, panels: panelCount),
+                                  purpose: "a convolution's weights (\(weight.rows) × \(depth))")
+        panels = PackedWeightPanels(base: storage.pointer, depth: depth, count: panelCount)
+        Self.pack(weight, inputChannels: cIn, into: panels, executor: .serial)
+    }
+
+    /// Writes the reordered weights into `panels` (`depth` 3·cIn, ⌈cOut / 32⌉ panels).
+    static func pack(_ weight: WeightMatrix, inputChannels cIn: Int, into panels: PackedWeightPanels,
+                     executor: ParallelExecutor) {
+        let width = PackedWeightPanels.width
+        executor.forEach(panels.count, workspaceFloats: panels.depth) { j, row in
+            let panel = panels.panel(j)
+            panel.update(repeating: 0, count: panels.depth * width)
+            for r in 0..<Swift.min(width, weight.rows - j * width) {
+                weight.dequantizeRow(j * width + r, into: row)
+                for c in 0..<cIn {
+                    for k in 0..<3 { panel[(k * cIn + c) * width + r] = row[c * 3 + k] }
+                }
+            }
+        }
+    }
+}
+
 /// One-dimensional convolution with kernel 3 and padding 1, Whisper's encoder stem:
 /// `out[t][o] = bias[o] + Σ_{c,k} W[o][c·3 + k] · in[stride·t + k − 1][c]` (zero outside the input).
 ///
-/// - `input`: `frames` time-major rows of `inputChannels` floats.
-/// - `weight`: `rows` = output channels, `columns` = 3·`inputChannels` with column `c·3 + k`
-///   (whisper.cpp's tensor of shape [3, cIn, cOut]), any storage type.
-/// - `output`: `conv1dOutputFrames(frames:stride:)` time-major rows of `weight.rows` floats.
-///
-/// No im2col matrix: the weights are packed with their columns reordered to `k·cIn + c`, so the
-/// 3·cIn inputs of output frame `t` are the contiguous rows `stride·t − 1 ... stride·t + 1` of a
-/// zero-padded copy of the input, and the GEMM reads them in place (row stride `stride·cIn`).
+/// - `padded`: `frames + 2` time-major rows of `weights.inputChannels` floats: a row of zeros, the
+///   `frames` input rows, a row of zeros.
+/// - `output`: `conv1dOutputFrames(frames:stride:)` time-major rows of `weights.outputChannels` floats.
+package func conv1d(padded: UnsafePointer<Float>, frames: Int, weights: ConvolutionWeights,
+                    bias: UnsafePointer<Float>?, stride: Int, output: UnsafeMutablePointer<Float>,
+                    executor: ParallelExecutor) {
+    precondition(stride >= 1, "conv1d stride must be positive")
+    let outFrames = conv1dOutputFrames(frames: frames, stride: stride)
+    guard outFrames > 0, weights.outputChannels > 0 else { return }
+    GEMM.multiply(padded, lda: stride * weights.inputChannels, rows: outFrames, packed: weights.panels,
+                  columns: weights.outputChannels, bias: bias, into: output, ldo: weights.outputChannels, executor: executor)
+}
+
+/// `conv1d` of an unpadded input (`frames` time-major rows of `inputChannels` floats) with the
+/// weights as stored (packed for this call).
 package func conv1d(input: UnsafePointer<Float>, frames: Int, inputChannels: Int, weight: WeightMatrix,
                    bias: UnsafePointer<Float>?, stride: Int, output: UnsafeMutablePointer<Float>,
                    executor: ParallelExecutor) {
     precondition(weight.columns == 3 * inputChannels, "conv1d weight must have 3·inputChannels columns")
-    precondition(stride >= 1, "conv1d stride must be positive")
-    let outFrames = conv1dOutputFrames(frames: frames, stride: stride)
-    let cIn = inputChannels
-    let cOut = weight.rows
-    guard outFrames > 0, cOut > 0 else { return }
-
+    let cIn = inputChannels, cOut = weight.rows
+    guard conv1dOutputFrames(frames: frames, stride: stride) > 0, cOut > 0 else { return }
     let padded = UnsafeMutablePointer<Float>.allocate(capacity: (frames + 2) * cIn)
     defer { padded.deallocate() }
     padded.initialize(repeating: 0, count: cIn)
     (padded + cIn).initialize(from: input, count: frames * cIn)
     (padded + (frames + 1) * cIn).initialize(repeating: 0, count: cIn)
 
-    let depth = 3 * cIn
-    let width = PackedWeightPanels.width
-    let panelCount = (cOut + width - 1) / width
+    let depth = 3 * cIn, panelCount = (cOut + PackedWeightPanels.width - 1) / PackedWeightPanels.width
     let buffer = UnsafeMutablePointer<Float>.allocate(capacity: PackedWeightPanels.floats(depth: depth, panels: panelCount))
     defer { buffer.deallocate() }
     let packed = PackedWeightPanels(base: buffer, depth: depth, count: panelCount)
-    executor.forEach(panelCount, workspaceFloats: depth) { j, row in
-        let panel = packed.panel(j)
-        panel.update(repeating: 0, count: depth * width)
-        for r in 0..<Swift.min(width, cOut - j * width) {
-            weight.dequantizeRow(j * width + r, into: row)
-            for c in 0..<cIn {
-                for k in 0..<3 { panel[(k * cIn + c) * width + r] = row[c * 3 + k] }
-            }
-        }
-    }
-    GEMM.multiply(UnsafePointer(padded), lda: stride * cIn, rows: outFrames, packed: packed, columns: cOut,
-                  bias: bias, into: output, ldo: cOut, executor: executor)
+    ConvolutionWeights.pack(weight, inputChannels: cIn, into: packed, executor: executor)
+    GEMM.multiply(UnsafePointer(padded), lda: stride * cIn, rows: conv1dOutputFrames(frames: frames, stride: stride),
+                  packed: packed, columns: cOut, bias: bias, into: output, ldo: cOut, executor: executor)
 }

@@ -63,8 +63,9 @@ package final class HalfBuffer: @unchecked Sendable {
     package let bits: UnsafeMutablePointer<UInt16>
 
     /// Allocates `count` zeroed values; throws `AllocationError` naming `purpose` when it cannot.
+    /// With `zeroed: false` the contents are unspecified and the pages untouched (as `FloatBuffer`'s).
     /// `streamed`: read in full by every decoding step (see `MemoryBudget.allocateStreamedBytes`).
-    package init(count: Int, purpose: @autoclosure () -> String, streamed: Bool = false) throws(AllocationError) {
+    package init(count: Int, purpose: @autoclosure () -> String, zeroed: Bool = true, streamed: Bool = false) throws(AllocationError) {
         self.count = count
         let bytes = MemoryBudget.byteCount(max(count, 1), elementBytes: MemoryLayout<UInt16>.stride)
         guard count >= 0, let bytes else {
@@ -73,7 +74,7 @@ package final class HalfBuffer: @unchecked Sendable {
         let raw = streamed ? try MemoryBudget.allocateStreamedBytes(bytes, for: purpose())
                            : try MemoryBudget.allocateBytes(bytes, alignment: 64, for: purpose())
         bits = raw.baseAddress!.bindMemory(to: UInt16.self, capacity: max(count, 1))
-        bits.initialize(repeating: 0, count: max(count, 1))
+        if zeroed { bits.initialize(repeating: 0, count: max(count, 1)) }
     }
 
     deinit {

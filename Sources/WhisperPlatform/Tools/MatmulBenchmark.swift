@@ -115,11 +115,15 @@ public enum MatmulBenchmark {
         let out = UnsafeMutablePointer<Float>.allocate(capacity: 2 * frames * width)
         defer { out.deallocate() }
         let melFrames = 2 * frames
-        let mel = randomFloats(melFrames * mels, seed: &seed)
+        // As the encoder runs them: weights packed once, inputs between rows of zeros.
+        let mel = [Float](repeating: 0, count: mels) + randomFloats(melFrames * mels, seed: &seed) + [Float](repeating: 0, count: mels)
         let conv1 = RandomWeights(type: .f16, rows: width, columns: 3 * mels, seed: &seed)
         let conv2 = RandomWeights(type: .f16, rows: width, columns: 3 * width, seed: &seed)
-        let convOut = UnsafeMutablePointer<Float>.allocate(capacity: melFrames * width)
+        guard let packed1 = try? ConvolutionWeights(conv1.matrix, inputChannels: mels),
+              let packed2 = try? ConvolutionWeights(conv2.matrix, inputChannels: width) else { return [] }
+        let convOut = UnsafeMutablePointer<Float>.allocate(capacity: (melFrames + 2) * width)
         defer { convOut.deallocate() }
+        convOut.initialize(repeating: 0, count: (melFrames + 2) * width)
         let geluCount = frames * 4 * width
         let geluBuffer = UnsafeMutablePointer<Float>.allocate(capacity: geluCount)
         defer { geluBuffer.deallocate() }
@@ -137,13 +141,13 @@ public enum MatmulBenchmark {
             }
             measure("conv1d \(melFrames)×\(mels) → \(width), stride 1",
                     flops: 2 * Double(melFrames) * Double(3 * mels) * Double(width)) {
-                conv1d(input: mel, frames: melFrames, inputChannels: mels, weight: conv1.matrix,
-                       bias: nil, stride: 1, output: convOut, executor: executor)
+                conv1d(padded: mel, frames: melFrames, weights: packed1, bias: nil, stride: 1, output: convOut + width,
+                       executor: executor)
             }
             measure("conv1d \(melFrames)×\(width) → \(width), stride 2",
                     flops: 2 * Double(frames) * Double(3 * width) * Double(width)) {
-                conv1d(input: convOut, frames: melFrames, inputChannels: width, weight: conv2.matrix,
-                       bias: nil, stride: 2, output: out, executor: executor)
+                conv1d(padded: convOut, frames: melFrames, weights: packed2, bias: nil, stride: 2, output: out,
+                       executor: executor)
             }
             measure("gelu \(geluCount) values (counted as 20 flop each)", flops: 20 * Double(geluCount)) {
                 gelu(geluBuffer, count: geluCount, executor: executor)
