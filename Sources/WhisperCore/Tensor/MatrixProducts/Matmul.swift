@@ -1,7 +1,9 @@
-/// Activation rows at or below this count use the streaming GEMV; above it, the packed GEMM.
-/// (Measured crossover: quantized weights cost more to decode once per four rows than to pack.)
+/// Activation rows at or below this count use the streaming GEMV (the decoder's panels); above it,
+/// the packed GEMM. f16: up to 40 rows, a batched beam search's eight windows of five beams, whose
+/// panels are read once per step and multiplied five rows at a time, where the GEMM converts every
+/// weight to f32 each step. Quantized weights cost more to decode once per four rows than to pack.
 @inline(__always)
-package func gemvMaxRows(_ type: GGMLTensorType) -> Int { type.isQuantized ? 8 : 16 }
+package func gemvMaxRows(_ type: GGMLTensorType) -> Int { type.isQuantized ? 8 : 40 }
 
 /// `out = x · Wᵀ + bias`: the linear layer of every Whisper block.
 ///
