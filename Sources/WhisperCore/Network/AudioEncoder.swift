@@ -10,7 +10,7 @@ public final class AudioEncoder: @unchecked Sendable {
     /// Mel frames in one window (30 s at 100 frames per second).
     public static let windowFrames = WhisperAudio.framesPerWindow
 
-    /// The two convolutions' weights, packed once (they run every window).
+    /// The two convolutions' weights, packed for the GEMM.
     private let conv1: ConvolutionWeights, conv2: ConvolutionWeights
 
     // Activations, allocated once. Buffers are shared where lifetimes do not overlap (peak memory):
@@ -99,6 +99,8 @@ public final class AudioEncoder: @unchecked Sendable {
         // is when the rest of the model is resident. The weights return from the file cache.
         if releasingPages {
             for buffer in [melByTime, x, normed, q, k, v, hidden] { buffer.releasePages() }
+            conv1.releasePages()
+            conv2.releasePages()
             weights.releasePages()
         }
         return features

@@ -7,23 +7,41 @@ package func conv1dOutputFrames(frames: Int, stride: Int) -> Int {
 /// tensor of shape [3, cIn, cOut], any storage type) packed for `conv1d` with their columns reordered
 /// to `k·cIn + c`, so that the 3·cIn inputs of output frame `t` are the contiguous rows
 /// `stride·t − 1 ... stride·t + 1` of a zero-padded input and the GEMM reads them in place (no
-/// im2col matrix). Made once: the encoder's two convolutions run every window.
+/// im2col matrix). Packed when first used and kept until `releasePages` (the encoder gives its
+/// pages back between windows of a sequential transcription, and keeps them across a batch).
 package final class ConvolutionWeights: @unchecked Sendable {
     package let inputChannels: Int
     package let outputChannels: Int
-    let panels: PackedWeightPanels
+    private let weight: WeightMatrix
     private let storage: FloatBuffer
+    private var isPacked = false
 
     package init(_ weight: WeightMatrix, inputChannels cIn: Int) throws(AllocationError) {
         precondition(weight.columns == 3 * cIn, "conv1d weight must have 3·inputChannels columns")
+        self.weight = weight
         inputChannels = cIn
         outputChannels = weight.rows
-        let depth = 3 * cIn, width = PackedWeightPanels.width
-        let panelCount = (weight.rows + width - 1) / width
-        storage = try FloatBuffer(count: PackedWeightPanels.floats(depth: depth, panels: panelCount),
-                                  purpose: "a convolution's weights (\(weight.rows) × \(depth))")
-        panels = PackedWeightPanels(base: storage.pointer, depth: depth, count: panelCount)
-        Self.pack(weight, inputChannels: cIn, into: panels, executor: .serial)
+        let depth = 3 * cIn
+        storage = try FloatBuffer(count: PackedWeightPanels.floats(depth: depth, panels: Self.panelCount(weight.rows)),
+                                  purpose: "a convolution's weights (\(weight.rows) × \(depth))", zeroed: false)
+    }
+
+    private static func panelCount(_ rows: Int) -> Int { (rows + PackedWeightPanels.width - 1) / PackedWeightPanels.width }
+
+    /// The packed panels, packed now if they are not.
+    func panels(executor: ParallelExecutor) -> PackedWeightPanels {
+        let panels = PackedWeightPanels(base: storage.pointer, depth: 3 * inputChannels, count: Self.panelCount(outputChannels))
+        if !isPacked {
+            Self.pack(weight, inputChannels: inputChannels, into: panels, executor: executor)
+            isPacked = true
+        }
+        return panels
+    }
+
+    /// Gives the packed panels' pages back to the system; the next use packs them again.
+    package func releasePages() {
+        storage.releasePages()
+        isPacked = false
     }
 
     /// Writes the reordered weights into `panels` (`depth` 3·cIn, ⌈cOut / 32⌉ panels).
@@ -55,7 +73,7 @@ package func conv1d(padded: UnsafePointer<Float>, frames: Int, weights: Convolut
     precondition(stride >= 1, "conv1d stride must be positive")
     let outFrames = conv1dOutputFrames(frames: frames, stride: stride)
     guard outFrames > 0, weights.outputChannels > 0 else { return }
-    GEMM.multiply(padded, lda: stride * weights.inputChannels, rows: outFrames, packed: weights.panels,
+    GEMM.multiply(padded, lda: stride * weights.inputChannels, rows: outFrames, packed: weights.panels(executor: executor),
                   columns: weights.outputChannels, bias: bias, into: output, ldo: weights.outputChannels, executor: executor)
 }
 
