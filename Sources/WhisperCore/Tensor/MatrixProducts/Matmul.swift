@@ -1,9 +1,11 @@
 /// Activation rows at or below this count use the streaming GEMV (the decoder's panels); above it,
-/// the packed GEMM. f16: up to 40 rows, a batched beam search's eight windows of five beams, whose
-/// panels are read once per step and multiplied five rows at a time, where the GEMM converts every
-/// weight to f32 each step. Quantized weights cost more to decode once per four rows than to pack.
+/// the packed GEMM. f16 with AVX-512: up to 40 rows, a batched beam search's eight windows of five
+/// beams, whose panels are read once per step and multiplied five rows at a time with the whole
+/// panel in registers, where the GEMM converts every weight to f32 each step (measured there only;
+/// elsewhere the earlier crossover, 16). Quantized weights cost more to decode once per four rows
+/// than to pack.
 @inline(__always)
-package func gemvMaxRows(_ type: GGMLTensorType) -> Int { type.isQuantized ? 8 : 40 }
+package func gemvMaxRows(_ type: GGMLTensorType) -> Int { type.isQuantized ? 8 : KernelStrip.scalarCount == 32 ? 40 : 16 }
 
 /// `out = x · Wᵀ + bias`: the linear layer of every Whisper block.
 ///
