@@ -14,6 +14,7 @@ package final class ConvolutionWeights: @unchecked Sendable {
     package let outputChannels: Int
     private let weight: WeightMatrix
     private let storage: FloatBuffer
+    private let packed: PackedWeightPanels
     private var isPacked = false
 
     package init(_ weight: WeightMatrix, inputChannels cIn: Int) throws(AllocationError) {
@@ -21,21 +22,19 @@ package final class ConvolutionWeights: @unchecked Sendable {
         self.weight = weight
         inputChannels = cIn
         outputChannels = weight.rows
-        let depth = 3 * cIn
-        storage = try FloatBuffer(count: PackedWeightPanels.floats(depth: depth, panels: Self.panelCount(weight.rows)),
+        let depth = 3 * cIn, count = (weight.rows + PackedWeightPanels.width - 1) / PackedWeightPanels.width
+        storage = try FloatBuffer(count: PackedWeightPanels.floats(depth: depth, panels: count),
                                   purpose: "a convolution's weights (\(weight.rows) × \(depth))", zeroed: false)
+        packed = PackedWeightPanels(base: storage.pointer, depth: depth, count: count)
     }
-
-    private static func panelCount(_ rows: Int) -> Int { (rows + PackedWeightPanels.width - 1) / PackedWeightPanels.width }
 
     /// The packed panels, packed now if they are not.
     func panels(executor: ParallelExecutor) -> PackedWeightPanels {
-        let panels = PackedWeightPanels(base: storage.pointer, depth: 3 * inputChannels, count: Self.panelCount(outputChannels))
         if !isPacked {
-            Self.pack(weight, inputChannels: inputChannels, into: panels, executor: executor)
+            pack(executor: executor)
             isPacked = true
         }
-        return panels
+        return packed
     }
 
     /// Gives the packed panels' pages back to the system; the next use packs them again.
@@ -44,14 +43,12 @@ package final class ConvolutionWeights: @unchecked Sendable {
         isPacked = false
     }
 
-    /// Writes the reordered weights into `panels` (`depth` 3·cIn, ⌈cOut / 32⌉ panels).
-    static func pack(_ weight: WeightMatrix, inputChannels cIn: Int, into panels: PackedWeightPanels,
-                     executor: ParallelExecutor) {
-        let width = PackedWeightPanels.width
-        executor.forEach(panels.count, workspaceFloats: panels.depth) { j, row in
-            let panel = panels.panel(j)
-            panel.update(repeating: 0, count: panels.depth * width)
-            for r in 0..<Swift.min(width, weight.rows - j * width) {
+    private func pack(executor: ParallelExecutor) {
+        let width = PackedWeightPanels.width, cIn = inputChannels
+        executor.forEach(packed.count, workspaceFloats: packed.depth) { j, row in
+            let panel = packed.panel(j)
+            panel.update(repeating: 0, count: packed.depth * width)
+            for r in 0..<Swift.min(width, outputChannels - j * width) {
                 weight.dequantizeRow(j * width + r, into: row)
                 for c in 0..<cIn {
                     for k in 0..<3 { panel[(k * cIn + c) * width + r] = row[c * 3 + k] }
@@ -78,24 +75,16 @@ package func conv1d(padded: UnsafePointer<Float>, frames: Int, weights: Convolut
 }
 
 /// `conv1d` of an unpadded input (`frames` time-major rows of `inputChannels` floats) with the
-/// weights as stored (packed for this call).
+/// weights as stored: padded and packed for this call.
 package func conv1d(input: UnsafePointer<Float>, frames: Int, inputChannels: Int, weight: WeightMatrix,
                    bias: UnsafePointer<Float>?, stride: Int, output: UnsafeMutablePointer<Float>,
-                   executor: ParallelExecutor) {
-    precondition(weight.columns == 3 * inputChannels, "conv1d weight must have 3·inputChannels columns")
-    let cIn = inputChannels, cOut = weight.rows
-    guard conv1dOutputFrames(frames: frames, stride: stride) > 0, cOut > 0 else { return }
+                   executor: ParallelExecutor) throws(AllocationError) {
+    let weights = try ConvolutionWeights(weight, inputChannels: inputChannels)
+    let cIn = inputChannels
     let padded = UnsafeMutablePointer<Float>.allocate(capacity: (frames + 2) * cIn)
     defer { padded.deallocate() }
     padded.initialize(repeating: 0, count: cIn)
     (padded + cIn).initialize(from: input, count: frames * cIn)
     (padded + (frames + 1) * cIn).initialize(repeating: 0, count: cIn)
-
-    let depth = 3 * cIn, panelCount = (cOut + PackedWeightPanels.width - 1) / PackedWeightPanels.width
-    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: PackedWeightPanels.floats(depth: depth, panels: panelCount))
-    defer { buffer.deallocate() }
-    let packed = PackedWeightPanels(base: buffer, depth: depth, count: panelCount)
-    ConvolutionWeights.pack(weight, inputChannels: cIn, into: packed, executor: executor)
-    GEMM.multiply(UnsafePointer(padded), lda: stride * cIn, rows: conv1dOutputFrames(frames: frames, stride: stride),
-                  packed: packed, columns: cOut, bias: bias, into: output, ldo: cOut, executor: executor)
+    conv1d(padded: padded, frames: frames, weights: weights, bias: bias, stride: stride, output: output, executor: executor)
 }

@@ -104,7 +104,7 @@ final class NetworkOpsTests: XCTestCase {
             let outFrames = conv1dOutputFrames(frames: frames, stride: stride)
             XCTAssertEqual(outFrames, (frames + 2 - 3) / stride + 1)
             var out = [Float](repeating: .nan, count: outFrames * cOut)
-            conv1d(input: input, frames: frames, inputChannels: cIn, weight: weights.matrix, bias: bias, stride: stride,
+            try conv1d(input: input, frames: frames, inputChannels: cIn, weight: weights.matrix, bias: bias, stride: stride,
                    output: &out, executor: ParallelExecutor(threads: 2))
             for t in 0..<outFrames {
                 for o in 0..<cOut {
